@@ -1,0 +1,96 @@
+package dev.lamina.api;
+
+import dev.lamina.api.functions.CreateFunction;
+import dev.lamina.api.functions.DeleteFunction;
+import dev.lamina.api.functions.GetAccountSettings;
+import dev.lamina.api.functions.GetFunction;
+import dev.lamina.api.functions.GetFunctionCodeSigningConfig;
+import dev.lamina.api.functions.GetFunctionConfiguration;
+import dev.lamina.api.functions.ListFunctions;
+import dev.lamina.api.functions.PublishVersion;
+import dev.lamina.api.functions.UpdateFunctionCode;
+import dev.lamina.api.functions.UpdateFunctionConfiguration;
+import dev.lamina.api.invoke.Invoke;
+import dev.lamina.api.platform.DownloadCode;
+import dev.lamina.api.platform.Health;
+import dev.lamina.api.platform.ReadLogs;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The route table: method and path template to operation, as botocore's model binds them. A trailing slash is
+ * accepted (the Java SDK omits it where the CLI sends it, and the other way round).
+ */
+public final class Routes {
+
+    /** A matched route: the operation and the path parameters. */
+    public record Match(String operationName, Operation operation, Map<String, String> pathParams) {}
+
+    private record Route(String method, String[] segments, String operationName, Operation operation) {}
+
+    private final List<Route> routes = new ArrayList<>();
+
+    public Routes(ApiContext ctx) {
+        add("POST", "/2015-03-31/functions", "CreateFunction", new CreateFunction(ctx));
+        add("GET", "/2015-03-31/functions", "ListFunctions", new ListFunctions(ctx));
+        add("GET", "/2015-03-31/functions/{name}", "GetFunction", new GetFunction(ctx));
+        add("DELETE", "/2015-03-31/functions/{name}", "DeleteFunction", new DeleteFunction(ctx));
+        add("GET", "/2015-03-31/functions/{name}/configuration", "GetFunctionConfiguration", new GetFunctionConfiguration(ctx));
+        add("PUT", "/2015-03-31/functions/{name}/configuration", "UpdateFunctionConfiguration", new UpdateFunctionConfiguration(ctx));
+        add("PUT", "/2015-03-31/functions/{name}/code", "UpdateFunctionCode", new UpdateFunctionCode(ctx));
+        add("POST", "/2015-03-31/functions/{name}/invocations", "Invoke", new Invoke(ctx));
+        add("POST", "/2015-03-31/functions/{name}/versions", "PublishVersion", new PublishVersion(ctx));
+        add("GET", "/2016-08-19/account-settings", "GetAccountSettings", new GetAccountSettings(ctx));
+        add("GET", "/2020-06-30/functions/{name}/code-signing-config", "GetFunctionCodeSigningConfig", new GetFunctionCodeSigningConfig(ctx));
+        add("GET", "/_lamina/health", "Health", new Health(ctx));
+        add("GET", "/_lamina/code/{sha}.zip", "DownloadCode", new DownloadCode(ctx));
+        add("GET", "/_lamina/logs/{name}", "ReadLogs", new ReadLogs(ctx));
+    }
+
+    private void add(String method, String template, String name, Operation operation) {
+        routes.add(new Route(method, split(template), name, operation));
+    }
+
+    /** The operation for a request, with its decoded path parameters. */
+    public Optional<Match> match(String method, String rawPath) {
+        String[] parts = split(rawPath);
+        for (Route route : routes) {
+            if (!route.method().equals(method) || route.segments().length != parts.length) {
+                continue;
+            }
+            Map<String, String> params = new HashMap<>();
+            boolean ok = true;
+            for (int i = 0; i < parts.length && ok; i++) {
+                String want = route.segments()[i];
+                String got = URLDecoder.decode(parts[i].replace("+", "%2B"), StandardCharsets.UTF_8);
+                int open = want.indexOf('{');
+                if (open < 0) {
+                    ok = want.equals(got);
+                } else {
+                    String suffix = want.substring(want.indexOf('}') + 1);
+                    ok = got.endsWith(suffix) && got.length() > suffix.length();
+                    if (ok) {
+                        params.put(want.substring(open + 1, want.indexOf('}')), got.substring(0, got.length() - suffix.length()));
+                    }
+                }
+            }
+            if (ok) {
+                return Optional.of(new Match(route.operationName(), route.operation(), params));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String[] split(String path) {
+        String trimmed = path.startsWith("/") ? path.substring(1) : path;
+        if (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        return trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);
+    }
+}

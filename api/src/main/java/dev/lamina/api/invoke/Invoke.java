@@ -1,0 +1,124 @@
+package dev.lamina.api.invoke;
+
+import dev.lamina.api.ApiContext;
+import dev.lamina.api.ApiRequest;
+import dev.lamina.api.ApiResponse;
+import dev.lamina.api.Operation;
+import dev.lamina.api.Wire;
+import dev.lamina.controlplane.ErrorCode;
+import dev.lamina.controlplane.Functions;
+import dev.lamina.controlplane.LambdaException;
+import dev.lamina.model.FunctionDeployment;
+import dev.lamina.model.Invocation;
+import dev.lamina.model.InvocationResult;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+
+/**
+ * {@code POST /2015-03-31/functions/{name}/invocations}: the invoke hot path's entry.
+ *
+ * <p>Checks what AWS checks before running anything (the function exists, the invocation type, the payload is JSON and
+ * within 6 MB), hands the invocation to the engine, and answers with the function's bytes and AWS's headers.
+ */
+public record Invoke(ApiContext ctx) implements Operation {
+
+    /** 6 MB: the synchronous request limit. */
+    static final int MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
+    private static final byte[] EMPTY_EVENT = "{}".getBytes(StandardCharsets.US_ASCII);
+
+    @Override
+    public ApiResponse handle(ApiRequest request) {
+        Functions.Entry entry = ctx.functions().get(request.path("name"), request.query("Qualifier"));
+        String type = request.header("x-amz-invocation-type");
+        if (type == null) {
+            type = "RequestResponse";
+        }
+        switch (type) {
+            case "RequestResponse", "DryRun" -> {}
+            case "Event" -> throw LambdaException.invalidParameter(
+                    "Event (asynchronous) invocations are not available in this version of Lamina yet.");
+            default -> throw new LambdaException(ErrorCode.VALIDATION, "1 validation error detected: Value '" + type
+                    + "' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
+        }
+        byte[] payload = request.body();
+        if (payload.length > MAX_SYNC_PAYLOAD) {
+            throw new LambdaException(ErrorCode.REQUEST_TOO_LARGE,
+                    "Request must be smaller than " + MAX_SYNC_PAYLOAD + " bytes for the InvokeFunction operation");
+        }
+        payload = payload.length == 0 ? EMPTY_EVENT : requireJson(payload);
+        String clientContext = clientContext(request.header("x-amz-client-context"));
+        if (type.equals("DryRun")) {
+            return ApiResponse.empty(204);
+        }
+        FunctionDeployment deployment = entry.deployment();
+        String qualifier = request.query("Qualifier");
+        String invokedArn = qualifier != null ? ctx.settings().functionArn(deployment.functionName(), qualifier)
+                : invokedArn(request.path("name"), deployment);
+        boolean tail = "Tail".equals(request.header("x-amz-log-type"));
+        Invocation invocation = new Invocation(request.requestId(), payload, invokedArn, tail, clientContext,
+                request.header("x-amzn-trace-id"));
+        InvocationResult result = ctx.engine().invoke(deployment, invocation);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("X-Amz-Executed-Version", result.executedVersion());
+        if (result.failed()) {
+            headers.put("X-Amz-Function-Error", result.functionError());
+        }
+        if (result.logTail() != null) {
+            headers.put("X-Amz-Log-Result", Base64.getEncoder().encodeToString(
+                    result.logTail().getBytes(StandardCharsets.UTF_8)));
+        }
+        return new ApiResponse(200, headers, result.payload());
+    }
+
+    /** The ARN the caller used: a qualifier given in the name parameter is kept, as AWS passes it to the function. */
+    private String invokedArn(String nameParam, FunctionDeployment d) {
+        int colon = nameParam.lastIndexOf(':');
+        if (!nameParam.startsWith("arn:") && colon > 0) {
+            return ctx.settings().functionArn(d.functionName(), nameParam.substring(colon + 1));
+        }
+        if (nameParam.startsWith("arn:") && nameParam.split(":").length == 8) {
+            return ctx.settings().functionArn(d.functionName(), nameParam.substring(colon + 1));
+        }
+        return d.functionArn();
+    }
+
+    /** The payload unchanged when it is one JSON value; otherwise AWS's InvalidRequestContentException. */
+    static byte[] requireJson(byte[] payload) {
+        try (JsonParser parser = Wire.JSON.createParser(payload)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return EMPTY_EVENT;
+            }
+            parser.skipChildren();
+            if (parser.nextToken() != null) {
+                throw new LambdaException(ErrorCode.INVALID_REQUEST_CONTENT, "Could not parse request body into json:"
+                        + " Could not parse payload into json: Unexpected content after the JSON value");
+            }
+            return payload;
+        } catch (JacksonException e) {
+            throw new LambdaException(ErrorCode.INVALID_REQUEST_CONTENT, "Could not parse request body into json:"
+                    + " Could not parse payload into json: " + e.getOriginalMessage());
+        }
+    }
+
+    /** The X-Amz-Client-Context header, base64-decoded for the runtime. */
+    private static String clientContext(String header) {
+        if (header == null || header.isEmpty()) {
+            return null;
+        }
+        if (header.length() > 3583) {
+            throw new LambdaException(ErrorCode.INVALID_REQUEST_CONTENT, "Client context must be 3583 bytes or less.");
+        }
+        try {
+            return new String(Base64.getDecoder().decode(header), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new LambdaException(ErrorCode.INVALID_REQUEST_CONTENT, "Client context must be a valid Base64-encoded JSON object.");
+        }
+    }
+}

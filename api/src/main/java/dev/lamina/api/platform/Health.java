@@ -1,0 +1,18 @@
+package dev.lamina.api.platform;
+
+import dev.lamina.api.ApiContext;
+import dev.lamina.api.ApiRequest;
+import dev.lamina.api.ApiResponse;
+import dev.lamina.api.Operation;
+import dev.lamina.api.Wire;
+
+/** {@code GET /_lamina/health}: 200 once the platform serves requests. */
+public record Health(ApiContext ctx) implements Operation {
+    @Override
+    public ApiResponse handle(ApiRequest request) {
+        return ApiResponse.json(200, Wire.JSON.createObjectNode()
+                .put("status", "ok")
+                .put("functions", ctx.functions().list().size())
+                .put("instances", ctx.engine().instanceCount()));
+    }
+}

@@ -1,0 +1,61 @@
+package dev.lamina.compat;
+
+import dev.lamina.server.ServerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/** One server per test class; see {@link LaminaTest}. */
+public final class LaminaExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+
+  private static final ExtensionContext.Namespace NS =
+      ExtensionContext.Namespace.create(LaminaExtension.class);
+  private static final String KEY = "lamina";
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    Path dataDir = Files.createTempDirectory("lamina-compat-");
+    ServerConfig config = ServerConfig.forTests(dataDir);
+    LaminaTest settings = context.getRequiredTestClass().getAnnotation(LaminaTest.class);
+    if (settings != null && settings.keepAliveSeconds() > 0) {
+      config = config.withKeepAlive(Duration.ofSeconds(settings.keepAliveSeconds()));
+    }
+    context.getStore(NS).put(KEY, Lamina.start(config, dataDir));
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws IOException {
+    Lamina lamina = context.getStore(NS).remove(KEY, Lamina.class);
+    if (lamina != null) {
+      lamina.close();
+      deleteRecursively(lamina.dataDir());
+    }
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return parameter.getParameter().getType() == Lamina.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    return context.getStore(NS).get(KEY, Lamina.class);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

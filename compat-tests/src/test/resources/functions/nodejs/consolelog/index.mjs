@@ -1,0 +1,4 @@
+export const handler = async () => {
+  console.log("hi");
+  return "ok";
+};

@@ -1,0 +1,4 @@
+def handler(event, context):
+    import sys
+
+    sys.exit(1)

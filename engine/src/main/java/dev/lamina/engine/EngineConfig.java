@@ -1,0 +1,32 @@
+package dev.lamina.engine;
+
+import dev.lamina.engine.logs.LogSink;
+import dev.lamina.engine.runtime.Runtimes;
+import dev.lamina.engine.sandbox.Sandbox;
+import dev.lamina.model.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What the data plane is built from.
+ *
+ * @param settings region and account, for ARNs and the instances' environment
+ * @param sandbox how instances are started
+ * @param runtimes the interpreters of this host
+ * @param runtimeDirectory the runtimes' own files (bootstraps, the Java runtime client), mounted at /var/runtime
+ * @param instancesDirectory where each instance's private /tmp is made (and removed)
+ * @param logSink where log lines go
+ * @param keepAlive how long an idle instance is kept before it is stopped
+ * @param initTimeout the limit on a runtime's init (10 s on AWS)
+ * @param lambdaEndpoint this server's URL, given to functions as {@code AWS_ENDPOINT_URL_LAMBDA}
+ */
+public record EngineConfig(
+        Settings settings,
+        Sandbox sandbox,
+        Runtimes runtimes,
+        Path runtimeDirectory,
+        Path instancesDirectory,
+        LogSink logSink,
+        Duration keepAlive,
+        Duration initTimeout,
+        String lambdaEndpoint) {}

@@ -1,0 +1,637 @@
+package dev.lamina.engine.instance;
+
+import static dev.lamina.engine.instance.InstanceEvent.*;
+import static dev.lamina.engine.instance.InstanceState.*;
+
+import dev.lamina.engine.EngineConfig;
+import dev.lamina.engine.logs.LogPump;
+import dev.lamina.engine.logs.PlatformLines;
+import dev.lamina.engine.runtime.LaunchPlans;
+import dev.lamina.engine.runtimeapi.Response;
+import dev.lamina.engine.runtimeapi.RuntimeApi;
+import dev.lamina.engine.runtimeapi.RuntimeApiServer;
+import dev.lamina.engine.sandbox.LaunchSpec;
+import dev.lamina.model.FunctionDeployment;
+import dev.lamina.model.InvocationResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One execution environment: a runtime process, its Runtime API endpoint, its log stream and its private /tmp. It
+ * runs one invocation at a time.
+ *
+ * <p>Threading: every method may be called from a different thread (the invoking request, the runtime's connection,
+ * the timer, the process-exit watcher, the log pump). State and the invocation slots are guarded by {@link #lock};
+ * result futures are completed and processes killed after the lock is released. Each transition goes through
+ * {@link #fire}, which enforces {@link Lifecycle}.
+ *
+ * <p>An invocation is first <em>reserved</em> on the instance (by the pool), then <em>handed over</em> when the
+ * runtime's {@code /next} takes it; START is logged then and the timeout starts.
+ */
+public final class Instance implements RuntimeApi {
+
+    private static final Logger log = LoggerFactory.getLogger(Instance.class);
+    private static final int TAIL_BYTES = 4096;
+    private static final Pattern PLATFORM_ERROR_TYPE = Pattern.compile("(Runtime|Function)\\.[A-Z][a-zA-Z]+");
+
+    private final String id = HexFormat.of().formatHex(randomBytes());
+    private final FunctionDeployment deployment;
+    private final EngineConfig config;
+    private final ScheduledExecutorService timers;
+    private final InstanceListener listener;
+    private final String logStream;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition workArrived = lock.newCondition();
+
+    private InstanceState state = COLD;
+    private Pending reserved;
+    private Pending current;
+    private boolean runtimeReady;
+    private Double initDurationMs;
+    private final List<String> initLines = new ArrayList<>();
+    private long spawnNanos;
+    private Process process;
+    private RuntimeApiServer server;
+    private LogPump pump;
+    private Path tmp;
+    private Path logFile;
+    private volatile long idleSinceNanos;
+
+    private Instance(FunctionDeployment deployment, EngineConfig config, ScheduledExecutorService timers,
+            InstanceListener listener) {
+        this.deployment = deployment;
+        this.config = config;
+        this.timers = timers;
+        this.listener = listener;
+        this.logStream = LocalDate.now(ZoneOffset.UTC).toString().replace('-', '/') + "/[" + deployment.version() + "]"
+                + id;
+    }
+
+    /**
+     * Starts a new instance for {@code first}, which waits on it until the runtime's first {@code /next}. Never
+     * throws: a start that fails completes {@code first} with the error AWS would give.
+     */
+    public static Instance start(FunctionDeployment deployment, Pending first, EngineConfig config,
+            LaunchPlans plans, ScheduledExecutorService timers, InstanceListener listener) {
+        Instance instance = new Instance(deployment, config, timers, listener);
+        instance.launch(first, plans);
+        return instance;
+    }
+
+    private void launch(Pending first, LaunchPlans plans) {
+        String problem = LaunchPlans.entrypointProblem(deployment).orElse(null);
+        if (problem == null) {
+            try {
+                Files.createDirectories(config.instancesDirectory());
+                tmp = Files.createTempDirectory(config.instancesDirectory(), id);
+                server = new RuntimeApiServer(this);
+                logFile = Files.createFile(config.instancesDirectory().resolve(id + ".log"));
+                LaunchSpec spec = plans.plan(deployment, server.address(), logStream, tmp, logFile);
+                lock.lock();
+                try {
+                    reserved = first;
+                    emit(PlatformLines.initStart(runtimeVersion(), runtimeVersionArn()));
+                    spawnNanos = System.nanoTime();
+                    process = config.sandbox().start(spec, config.sandbox().paths(spec));
+                    fire(SPAWNED);
+                } finally {
+                    lock.unlock();
+                }
+                pump = new LogPump(logFile, this::onLogLine, "log-" + id);
+                process.onExit().thenRun(this::processExited);
+                long initMillis = config.initTimeout().toMillis();
+                timers.schedule(this::initTimedOut, initMillis, TimeUnit.MILLISECONDS);
+                return;
+            } catch (IOException | RuntimeException e) {
+                log.warn("cannot start an instance of {}", deployment.functionName(), e);
+                problem = "fork/exec " + e.getMessage();
+            }
+        }
+        InvocationResult result;
+        lock.lock();
+        try {
+            reserved = null;
+            fire(DRAIN_REQUESTED);
+            result = failBeforeStart(first, "Runtime.InvalidEntrypoint", problem);
+        } finally {
+            lock.unlock();
+        }
+        first.result.complete(result);
+        cleanUp();
+    }
+
+    /** Reserves this idle instance for {@code pending}; false if it is no longer idle or already reserved. */
+    public boolean reserve(Pending pending) {
+        lock.lock();
+        try {
+            if (state != IDLE || reserved != null) {
+                return false;
+            }
+            reserved = pending;
+            workArrived.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- Runtime API ---------------------------------------------------------------------------------------
+
+    @Override
+    public Response next() {
+        if (pump != null) {
+            pump.drain(); // init lines come before START
+        }
+        lock.lock();
+        try {
+            if (state == BUSY) {
+                return invalidState("invocation response");
+            }
+            if (state == DEAD) {
+                return Response.json(500, RuntimeApi.errorBody("Runtime.Stopped", "The environment is shutting down"));
+            }
+            if (!runtimeReady) {
+                runtimeReady = true;
+                initDurationMs = (System.nanoTime() - spawnNanos) / 1e6;
+            }
+            fire(RUNTIME_READY);
+            while (reserved == null && state != DEAD) {
+                workArrived.awaitUninterruptibly();
+            }
+            if (state == DEAD) {
+                return Response.json(500, RuntimeApi.errorBody("Runtime.Stopped", "The environment is shutting down"));
+            }
+            Pending p = reserved;
+            reserved = null;
+            current = p;
+            fire(ASSIGNED);
+            if (initDurationMs != null) {
+                p.initDurationMs = initDurationMs;
+                p.lines.addAll(initLines);
+                initLines.clear();
+                initDurationMs = null;
+            }
+            p.startNanos = System.nanoTime();
+            long deadline = System.currentTimeMillis() + deployment.timeoutSeconds() * 1000L;
+            emit(PlatformLines.start(p.requestId(), deployment.version()));
+            p.timer = timers.schedule(() -> timedOut(p), deployment.timeoutSeconds(), TimeUnit.SECONDS);
+            return eventFor(p, deadline);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Response eventFor(Pending p, long deadline) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Lambda-Runtime-Aws-Request-Id", p.requestId());
+        headers.put("Lambda-Runtime-Deadline-Ms", Long.toString(deadline));
+        headers.put("Lambda-Runtime-Invoked-Function-Arn", p.invocation.invokedFunctionArn());
+        headers.put("Lambda-Runtime-Trace-Id", p.invocation.traceId() != null ? p.invocation.traceId()
+                : TraceIds.newTraceHeader());
+        if (p.invocation.clientContext() != null) {
+            headers.put("Lambda-Runtime-Client-Context", p.invocation.clientContext());
+        }
+        return new Response(200, headers, "application/json", p.invocation.payload());
+    }
+
+    @Override
+    public Response response(String requestId, byte[] body) {
+        return complete(requestId, body, null, RESPONSE_SENT);
+    }
+
+    @Override
+    public Response error(String requestId, String errorType, byte[] body) {
+        return complete(requestId, body.length == 0 ? errorDocument(platformErrorType(errorType), "") : body,
+                "Unhandled", ERROR_SENT);
+    }
+
+    @Override
+    public Response responseTooLarge(String requestId) {
+        byte[] doc = errorDocument("Function.ResponseSizeTooLarge",
+                "Response payload size exceeded maximum allowed payload size (" + RuntimeApiServer.MAX_BODY + " bytes).");
+        complete(requestId, doc, "Unhandled", ERROR_SENT);
+        return Response.json(413, RuntimeApi.errorBody("RequestEntityTooLarge",
+                "Exceeded maximum allowed payload size (" + RuntimeApiServer.MAX_BODY + " bytes)."));
+    }
+
+    private Response complete(String requestId, byte[] payload, String functionError, InstanceEvent event) {
+        if (pump != null) {
+            pump.drain();
+        }
+        Pending p;
+        InvocationResult result;
+        boolean terminate;
+        lock.lock();
+        try {
+            if (current == null || !current.requestId().equals(requestId)) {
+                return Response.json(400, RuntimeApi.errorBody("InvalidRequestID", "Invalid request ID"));
+            }
+            p = current;
+            current = null;
+            p.timer.cancel(false);
+            fire(event);
+            terminate = state == DEAD;
+            if (state == IDLE) {
+                idleSinceNanos = System.nanoTime();
+            }
+            result = finish(p, payload, functionError, null, null);
+        } finally {
+            lock.unlock();
+        }
+        p.result.complete(result);
+        if (terminate) {
+            kill();
+        }
+        return Response.accepted();
+    }
+
+    @Override
+    public Response initError(String errorType, byte[] body) {
+        if (pump != null) {
+            pump.drain();
+        }
+        Pending p;
+        InvocationResult result = null;
+        lock.lock();
+        try {
+            if (runtimeReady || state == DEAD) {
+                return invalidState("init error");
+            }
+            fire(INIT_FAILED);
+            String type = platformErrorType(errorType);
+            emit(PlatformLines.initReport((System.nanoTime() - spawnNanos) / 1e6, "init", "error", type));
+            p = reserved;
+            reserved = null;
+            if (p != null) {
+                p.lines.addAll(initLines);
+                emit(p, PlatformLines.start(p.requestId(), deployment.version()));
+                result = finish(p, body.length == 0 ? errorDocument(type, "") : body, "Unhandled", "error", type);
+            }
+            workArrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (p != null) {
+            p.result.complete(result);
+        }
+        // Let the 202 reach the runtime, which exits by itself; stop it in any case.
+        timers.schedule(this::kill, 200, TimeUnit.MILLISECONDS);
+        return Response.accepted();
+    }
+
+    // ---- Events from the platform --------------------------------------------------------------------------
+
+    private void timedOut(Pending p) {
+        InvocationResult result;
+        lock.lock();
+        try {
+            if (current != p) {
+                return;
+            }
+            current = null;
+            fire(INVOKE_TIMED_OUT);
+            emit(p, PlatformLines.timedOut(System.currentTimeMillis(), p.requestId(), deployment.timeoutSeconds()));
+            result = finish(p, errorDocument("Sandbox.Timedout", "RequestId: " + p.requestId() + " Error: "
+                    + PlatformLines.timedOutMessage(deployment.timeoutSeconds())), "Unhandled", "timeout", null);
+        } finally {
+            lock.unlock();
+        }
+        p.result.complete(result);
+        kill();
+    }
+
+    private void initTimedOut() {
+        Pending p;
+        InvocationResult result = null;
+        lock.lock();
+        try {
+            if (state != INITIALIZING && !(state == DRAINING && !runtimeReady)) {
+                return;
+            }
+            fire(INIT_TIMED_OUT);
+            emit(PlatformLines.initReport(config.initTimeout().toMillis(), "init", "timeout", null));
+            p = reserved;
+            reserved = null;
+            if (p != null) {
+                p.lines.addAll(initLines);
+                emit(p, PlatformLines.start(p.requestId(), deployment.version()));
+                int seconds = (int) config.initTimeout().toSeconds();
+                result = finish(p, errorDocument("Sandbox.Timedout", "RequestId: " + p.requestId() + " Error: "
+                        + PlatformLines.timedOutMessage(seconds)), "Unhandled", "timeout", null);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (p != null) {
+            p.result.complete(result);
+        }
+        kill();
+    }
+
+    private void processExited() {
+        if (pump != null) {
+            pump.close();
+        }
+        Pending p;
+        InvocationResult result = null;
+        lock.lock();
+        try {
+            boolean handedOver = current != null;
+            p = handedOver ? current : reserved;
+            current = null;
+            reserved = null;
+            boolean wasInitializing = state == INITIALIZING;
+            fire(PROCESS_EXITED);
+            workArrived.signalAll();
+            if (p != null && !p.result.isDone()) {
+                if (p.timer != null) {
+                    p.timer.cancel(false);
+                }
+                String message = "RequestId: " + p.requestId() + " Error: Runtime exited with error: "
+                        + exitDescription(process.exitValue());
+                if (!handedOver) {
+                    if (wasInitializing) {
+                        emit(PlatformLines.initReport((System.nanoTime() - spawnNanos) / 1e6, "init", "error",
+                                "Runtime.ExitError"));
+                    }
+                    p.lines.addAll(initLines);
+                    emit(p, PlatformLines.start(p.requestId(), deployment.version()));
+                }
+                emit(p, message);
+                emit(p, "Runtime.ExitError");
+                result = finish(p, errorDocument("Runtime.ExitError", message), "Unhandled", "error",
+                        "Runtime.ExitError");
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (result != null) {
+            p.result.complete(result);
+        }
+        cleanUp();
+    }
+
+    /** Stops an idle instance at once, or lets a busy one finish first. */
+    public void stop(InstanceEvent reason) {
+        boolean kill;
+        lock.lock();
+        try {
+            if (state == DEAD || state == DRAINING) {
+                return;
+            }
+            fire(state == IDLE && reserved == null ? reason : DRAIN_REQUESTED);
+            kill = state == DEAD;
+            workArrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (kill) {
+            kill();
+        }
+    }
+
+    // ---- Helpers --------------------------------------------------------------------------------------------
+
+    private void fire(InstanceEvent event) {
+        InstanceState next = Lifecycle.next(state, event).orElseThrow(() -> new IllegalStateException(
+                "instance " + id + ": event " + event + " is illegal in state " + state));
+        state = next;
+    }
+
+    private Response invalidState(String what) {
+        return Response.json(403, RuntimeApi.errorBody("InvalidStateTransition",
+                "State transition from " + state + " to " + what + " failed for runtime."));
+    }
+
+    /** Builds the END and REPORT lines and the caller's result. Call with the lock held. */
+    private InvocationResult finish(Pending p, byte[] payload, String functionError, String status, String errorType) {
+        double durationMs = (System.nanoTime() - p.startNanos) / 1e6;
+        emit(p, PlatformLines.end(p.requestId()));
+        emit(p, PlatformLines.report(p.requestId(), durationMs, deployment.memorySize(), maxMemoryUsedMb(),
+                p.initDurationMs, status, errorType));
+        String tail = p.invocation.tailLog() ? tail(p.lines) : null;
+        return new InvocationResult(payload, functionError, deployment.version(), tail);
+    }
+
+    /** Completes a pending invocation that no runtime ever saw (the instance could not start). */
+    private InvocationResult failBeforeStart(Pending p, String errorType, String message) {
+        p.startNanos = System.nanoTime();
+        emit(p, PlatformLines.start(p.requestId(), deployment.version()));
+        String full = "RequestId: " + p.requestId() + " Error: " + message;
+        emit(p, full);
+        emit(p, errorType);
+        return finish(p, errorDocument(errorType, full), "Unhandled", "error", errorType);
+    }
+
+    private void onLogLine(String line) {
+        lock.lock();
+        try {
+            emit(line);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Logs a line of this instance, attributed to the invocation in flight (or to init). Lock held. */
+    private void emit(String line) {
+        if (current != null) {
+            emit(current, line);
+        } else {
+            config.logSink().append(deployment.logGroupName(), logStream, System.currentTimeMillis(), line);
+            if (!runtimeReady) {
+                initLines.add(line);
+            }
+        }
+    }
+
+    private void emit(Pending p, String line) {
+        config.logSink().append(deployment.logGroupName(), logStream, System.currentTimeMillis(), line);
+        p.lines.add(line);
+    }
+
+    /** The last 4 KB of an invocation's log, cut at a line start where possible. */
+    static String tail(List<String> lines) {
+        StringBuilder all = new StringBuilder();
+        for (String line : lines) {
+            all.append(line).append('\n');
+        }
+        byte[] bytes = all.toString().getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= TAIL_BYTES) {
+            return all.toString();
+        }
+        int from = bytes.length - TAIL_BYTES;
+        while (from < bytes.length && (bytes[from] & 0xC0) == 0x80) {
+            from++; // never start inside a UTF-8 sequence
+        }
+        return new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
+    }
+
+    static byte[] errorDocument(String errorType, String errorMessage) {
+        return ("{\"errorType\":\"" + errorType + "\",\"errorMessage\":\"" + jsonEscape(errorMessage) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String jsonEscape(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 8);
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** The error type for platform reports: kept when it is a Runtime.* or Function.* type, as the RIE does. */
+    static String platformErrorType(String posted) {
+        if (posted != null && PLATFORM_ERROR_TYPE.matcher(posted).matches()) {
+            return posted;
+        }
+        return posted != null && posted.startsWith("Function.") ? "Function.Unknown" : "Runtime.Unknown";
+    }
+
+    /** As Go's os/exec describes an exit, which AWS's messages quote. */
+    static String exitDescription(int exitValue) {
+        if (exitValue > 128) {
+            return "signal: " + switch (exitValue - 128) {
+                case 9 -> "killed";
+                case 15 -> "terminated";
+                case 6 -> "aborted";
+                case 11 -> "segmentation fault";
+                case 2 -> "interrupt";
+                default -> "signal " + (exitValue - 128);
+            };
+        }
+        return "exit status " + exitValue;
+    }
+
+    private long maxMemoryUsedMb() {
+        if (process == null || !process.isAlive()) {
+            return 0;
+        }
+        long kb = Stream.concat(Stream.of(process.toHandle()), process.descendants())
+                .mapToLong(h -> ProcMemory.peakResidentKb(h.pid()))
+                .sum();
+        return Math.max(1, (kb + 1023) / 1024);
+    }
+
+    /** {@code python3.12} → {@code python:3.12.v1}, {@code provided.al2023} → {@code provided:al2023.v1}. */
+    private String runtimeVersion() {
+        var m = java.util.regex.Pattern.compile("([a-z]+)\\.?(.*?)(\\.x)?").matcher(deployment.runtime());
+        return m.matches() ? m.group(1) + ":" + m.group(2) + ".v1" : deployment.runtime() + ".v1";
+    }
+
+    private String runtimeVersionArn() {
+        String hash = dev.lamina.engine.runtime.RuntimeIds.hash(deployment.runtime());
+        return "arn:aws:lambda:" + config.settings().region() + "::runtime:" + hash;
+    }
+
+    private void kill() {
+        if (process != null && process.isAlive()) {
+            config.sandbox().kill(process);
+        } else if (process == null) {
+            cleanUp();
+        }
+    }
+
+    private boolean cleanedUp;
+
+    private void cleanUp() {
+        synchronized (this) {
+            if (cleanedUp) {
+                return;
+            }
+            cleanedUp = true;
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (tmp != null) {
+            deleteTree(tmp);
+        }
+        if (logFile != null) {
+            try {
+                Files.deleteIfExists(logFile);
+            } catch (IOException e) {
+                log.debug("cannot remove {}", logFile, e);
+            }
+        }
+        listener.died(this);
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    // a file the function made unwritable; the directory is left for the operator
+                }
+            });
+        } catch (IOException e) {
+            log.debug("cannot remove {}", root, e);
+        }
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[16];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return bytes;
+    }
+
+    // ---- Read-only views, for the pool and for tests --------------------------------------------------------
+
+    public String id() {
+        return id;
+    }
+
+    public String logStream() {
+        return logStream;
+    }
+
+    public FunctionDeployment deployment() {
+        return deployment;
+    }
+
+    public InstanceState state() {
+        lock.lock();
+        try {
+            return state;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+}

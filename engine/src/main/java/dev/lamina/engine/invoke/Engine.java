@@ -1,0 +1,100 @@
+package dev.lamina.engine.invoke;
+
+import dev.lamina.engine.EngineConfig;
+import dev.lamina.engine.instance.Instance;
+import dev.lamina.engine.instance.Pending;
+import dev.lamina.engine.pool.InstancePool;
+import dev.lamina.engine.runtime.LaunchPlans;
+import dev.lamina.model.FunctionDeployment;
+import dev.lamina.model.Invocation;
+import dev.lamina.model.InvocationResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The data plane's front door: runs invocations on instances, and stops instances when they idle out or their
+ * deployment is replaced.
+ *
+ * <p>The invoke path, top to bottom: {@link #invoke} finds the pool of the deployment, the pool places the invocation
+ * on a warm instance or starts one, the caller's thread waits for the result (the instance completes it on response,
+ * error, timeout or crash), and the instance goes back to its pool. docs/design.md follows one invocation through.
+ */
+public final class Engine implements AutoCloseable {
+
+    private final EngineConfig config;
+    private final LaunchPlans plans;
+    private final ScheduledExecutorService timers;
+    private final Map<String, InstancePool> pools = new ConcurrentHashMap<>();
+
+    public Engine(EngineConfig config) {
+        this.config = config;
+        this.plans = new LaunchPlans(config);
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "instance-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.clamp(config.keepAlive().toMillis() / 4, 100, 5_000);
+        timers.scheduleWithFixedDelay(this::expireIdle, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs one synchronous invocation and waits for its result. Never throws for a function's failure. */
+    public InvocationResult invoke(FunctionDeployment deployment, Invocation invocation) {
+        InstancePool pool = pools.computeIfAbsent(deployment.instanceKey(), key -> newPool(deployment));
+        Pending pending = new Pending(invocation);
+        Instance instance = pool.acquire(pending);
+        InvocationResult result = pending.result().join();
+        pool.release(instance);
+        return result;
+    }
+
+    private InstancePool newPool(FunctionDeployment deployment) {
+        InstancePool[] self = new InstancePool[1];
+        self[0] = new InstancePool(pending -> Instance.start(deployment, pending, config, plans, timers, self[0]));
+        return self[0];
+    }
+
+    /**
+     * Retires every instance of a function (all its versions) except those of {@code keep}: they take no new
+     * invocations, and stop once idle. Called after an update or a delete.
+     */
+    public void retire(String functionName, FunctionDeployment keep) {
+        String prefix = functionName + ":";
+        List<InstancePool> retiring = new ArrayList<>();
+        pools.entrySet().removeIf(e -> {
+            boolean old = e.getKey().startsWith(prefix) && (keep == null || !e.getKey().equals(keep.instanceKey()));
+            if (old) {
+                retiring.add(e.getValue());
+            }
+            return old;
+        });
+        retiring.forEach(InstancePool::retire);
+    }
+
+    /** Instances running now, across all functions. */
+    public int instanceCount() {
+        return pools.values().stream().mapToInt(InstancePool::size).sum();
+    }
+
+    private void expireIdle() {
+        long now = System.nanoTime();
+        long keepAlive = config.keepAlive().toNanos();
+        for (InstancePool pool : pools.values()) {
+            pool.expireIdle(now, keepAlive);
+        }
+    }
+
+    /** Stops every instance. */
+    @Override
+    public void close() {
+        List<InstancePool> all = new ArrayList<>(pools.values());
+        pools.clear();
+        all.forEach(InstancePool::retire);
+        timers.shutdownNow();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.lamina.engine.pool;
+
+import dev.lamina.engine.instance.Instance;
+import dev.lamina.engine.instance.InstanceEvent;
+import dev.lamina.engine.instance.InstanceState;
+import dev.lamina.engine.instance.InstanceListener;
+import dev.lamina.engine.instance.Pending;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The instances of one deployment (function, version, revision): the idle ones, most recently used first, and a
+ * count of all.
+ *
+ * <ol>
+ *   <li>{@link #acquire} gives a pending invocation to the most recently used idle instance (so that warm state is
+ *       reused, and the least recent ones age out), or starts a new instance for it.
+ *   <li>{@link #release} puts the instance back once the invocation has its result, unless the pool is retired.
+ *   <li>{@link #expireIdle} and {@link #retire} stop instances; a busy instance of a retired pool is stopped when it
+ *       is released.
+ * </ol>
+ *
+ * <p>Thread-safe: every method synchronises on the pool. Instances are never started or stopped while holding it.
+ */
+public final class InstancePool implements InstanceListener {
+
+    private final Deque<Instance> idle = new ArrayDeque<>();
+    private final Set<Instance> all = new HashSet<>();
+    private final Function<Pending, Instance> starter;
+    private boolean retired;
+
+    /** @param starter starts a new instance for a pending invocation, with this pool as its listener */
+    public InstancePool(Function<Pending, Instance> starter) {
+        this.starter = starter;
+    }
+
+    /** Places {@code pending} on an instance, warm if one is idle; answers that instance. */
+    public Instance acquire(Pending pending) {
+        while (true) {
+            Instance warm;
+            synchronized (this) {
+                warm = idle.pollFirst();
+            }
+            if (warm == null) {
+                break;
+            }
+            if (warm.reserve(pending)) {
+                return warm;
+            }
+        }
+        Instance fresh = starter.apply(pending);
+        synchronized (this) {
+            if (fresh.state() != InstanceState.DEAD) {
+                all.add(fresh);
+            }
+        }
+        return fresh;
+    }
+
+    /** Gives an instance back after its invocation completed. */
+    public void release(Instance instance) {
+        boolean stop;
+        synchronized (this) {
+            stop = retired;
+            if (!stop && instance.state() == InstanceState.IDLE && all.contains(instance)) {
+                idle.addFirst(instance);
+            }
+        }
+        if (stop) {
+            instance.stop(InstanceEvent.DRAIN_REQUESTED);
+        }
+    }
+
+    @Override
+    public void died(Instance instance) {
+        synchronized (this) {
+            idle.remove(instance);
+            all.remove(instance);
+        }
+    }
+
+    /** Stops the instances idle for longer than {@code keepAliveNanos}. */
+    public void expireIdle(long nowNanos, long keepAliveNanos) {
+        List<Instance> expired = new ArrayList<>();
+        synchronized (this) {
+            idle.removeIf(i -> {
+                boolean old = nowNanos - i.idleSinceNanos() > keepAliveNanos;
+                if (old) {
+                    expired.add(i);
+                }
+                return old;
+            });
+        }
+        expired.forEach(i -> i.stop(InstanceEvent.IDLE_EXPIRED));
+    }
+
+    /** No more invocations come here: idle instances stop now, busy ones when they finish. */
+    public void retire() {
+        List<Instance> stopping;
+        synchronized (this) {
+            retired = true;
+            stopping = new ArrayList<>(all);
+            idle.clear();
+        }
+        stopping.forEach(i -> i.stop(InstanceEvent.DRAIN_REQUESTED));
+    }
+
+    public synchronized int size() {
+        return all.size();
+    }
+
+    public synchronized int idleCount() {
+        return idle.size();
+    }
+
+    public synchronized boolean isEmpty() {
+        return all.isEmpty();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.lamina.engine.runtime;
+
+import dev.lamina.engine.EngineConfig;
+import dev.lamina.engine.sandbox.LaunchSpec;
+import dev.lamina.engine.sandbox.SandboxPaths;
+import dev.lamina.model.FunctionDeployment;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds how one instance of a deployment is started: its command line and its environment, as AWS Lambda sets it.
+ * Pure apart from reading the code directory to check a custom runtime's {@code bootstrap}.
+ */
+public final class LaunchPlans {
+
+    static final String JAVA_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+
+    private final EngineConfig config;
+
+    public LaunchPlans(EngineConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * The start of one instance.
+     *
+     * @param runtimeApi {@code host:port} of the instance's Runtime API
+     * @param logStream the instance's log stream name
+     * @param tmp the instance's private temporary directory on the host
+     * @param logFile the file the instance's stdout and stderr are appended to
+     */
+    public LaunchSpec plan(FunctionDeployment d, String runtimeApi, String logStream, Path tmp, Path logFile) {
+        RuntimeFamily family = Runtimes.family(d.runtime()).orElseThrow();
+        Path interpreter = config.runtimes().interpreter(d.runtime()).orElseThrow();
+        List<Path> readOnly = new ArrayList<>();
+        if (family != RuntimeFamily.PROVIDED) {
+            readOnly.add(installRoot(interpreter));
+        }
+        return new LaunchSpec(
+                paths -> command(family, interpreter, d, paths),
+                paths -> environment(family, d, paths, runtimeApi, logStream),
+                d.codeDirectory(),
+                config.runtimeDirectory(),
+                tmp,
+                logFile,
+                readOnly);
+    }
+
+    /** The folder an interpreter is installed in (its prefix), to make visible inside a sandbox. */
+    private static Path installRoot(Path interpreter) {
+        Path bin = interpreter.getParent();
+        return bin != null && bin.getParent() != null ? bin.getParent() : interpreter;
+    }
+
+    static List<String> command(RuntimeFamily family, Path interpreter, FunctionDeployment d, SandboxPaths p) {
+        return switch (family) {
+            case PYTHON -> List.of(interpreter.toString(), "-u", p.runtimeDir() + "/python/bootstrap.py");
+            case NODEJS -> List.of(interpreter.toString(),
+                    "--max-old-space-size=" + heapMegabytes(d.memorySize()),
+                    p.runtimeDir() + "/nodejs/bootstrap.mjs");
+            case JAVA -> List.of(interpreter.toString(),
+                    "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                    "-Xmx" + heapMegabytes(d.memorySize()) + "m",
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-Djava.io.tmpdir=/tmp",
+                    "-cp", p.runtimeDir() + "/java/*",
+                    JAVA_MAIN, d.handler());
+            case PROVIDED -> List.of(p.taskRoot() + "/bootstrap");
+        };
+    }
+
+    /** The heap a runtime may use within the function's memory, leaving room for the runtime's own overhead. */
+    static int heapMegabytes(int memorySize) {
+        return Math.max(64, memorySize * 85 / 100);
+    }
+
+    Map<String, String> environment(
+            RuntimeFamily family, FunctionDeployment d, SandboxPaths p, String runtimeApi, String logStream) {
+        Map<String, String> env = new HashMap<>();
+        // Overridable defaults first, then the user's variables, then the reserved ones, which always win.
+        env.put("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin");
+        env.put("LANG", "en_US.UTF-8");
+        env.put("LD_LIBRARY_PATH", "/lib64:/usr/lib64:" + p.runtimeDir() + ":" + p.runtimeDir() + "/lib:"
+                + p.taskRoot() + ":" + p.taskRoot() + "/lib:/opt/lib");
+        if (family == RuntimeFamily.NODEJS) {
+            env.put("NODE_PATH", "/opt/nodejs/node_modules:" + p.runtimeDir() + "/node_modules:" + p.runtimeDir()
+                    + ":" + p.taskRoot());
+        }
+        env.put("AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR");
+        env.putAll(d.environment());
+        String region = config.settings().region();
+        env.put("_HANDLER", d.handler());
+        env.put("AWS_REGION", region);
+        env.put("AWS_DEFAULT_REGION", region);
+        if (family != RuntimeFamily.PROVIDED) {
+            env.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + d.runtime());
+        }
+        env.put("AWS_LAMBDA_FUNCTION_NAME", d.functionName());
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(d.memorySize()));
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", d.version());
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        env.put("AWS_LAMBDA_LOG_GROUP_NAME", d.logGroupName());
+        env.put("AWS_LAMBDA_LOG_STREAM_NAME", logStream);
+        env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
+        env.put("LAMBDA_TASK_ROOT", p.taskRoot());
+        env.put("LAMBDA_RUNTIME_DIR", p.runtimeDir());
+        env.put("TZ", ":UTC");
+        // Lamina does not check signatures yet: these credentials only let SDKs in the function sign requests.
+        env.put("AWS_ACCESS_KEY_ID", "LAMINAACCESSKEYID");
+        env.put("AWS_SECRET_ACCESS_KEY", "lamina-secret-access-key");
+        env.put("AWS_SESSION_TOKEN", "lamina-session-token");
+        env.put("AWS_ENDPOINT_URL_LAMBDA", config.lambdaEndpoint());
+        return env;
+    }
+
+    /**
+     * Why a custom runtime's deployment cannot start, as the {@code Runtime.InvalidEntrypoint} message that AWS gives
+     * (without its {@code RequestId: <id> Error: } prefix); empty when it can start.
+     */
+    public static Optional<String> entrypointProblem(FunctionDeployment d) {
+        if (Runtimes.family(d.runtime()).orElse(null) != RuntimeFamily.PROVIDED) {
+            return Optional.empty();
+        }
+        Path bootstrap = d.codeDirectory().resolve("bootstrap");
+        if (!Files.isRegularFile(bootstrap)) {
+            return Optional.of("Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]");
+        }
+        if (!Files.isExecutable(bootstrap)) {
+            return Optional.of("fork/exec /var/task/bootstrap: permission denied");
+        }
+        try (var in = Files.newInputStream(bootstrap)) {
+            byte[] head = in.readNBytes(256);
+            String first = new String(head, StandardCharsets.ISO_8859_1).split("\n", 2)[0];
+            if (first.startsWith("#!") && first.endsWith("\r")) {
+                return Optional.of("fork/exec /var/task/bootstrap: no such file or directory");
+            }
+        } catch (IOException e) {
+            return Optional.of("fork/exec /var/task/bootstrap: " + e.getMessage());
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.lamina.engine.sandbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A child process in its own mount, PID, IPC and UTS namespaces, made by bubblewrap: the function's code is mounted
+ * read-only at {@code /var/task}, the runtime at {@code /var/runtime}, and a fresh directory at {@code /tmp}, over a
+ * read-only view of the host's {@code /usr} and {@code /etc}. The network namespace is shared, because the runtime
+ * reaches its Runtime API on the host's loopback.
+ *
+ * <p>{@code --die-with-parent} ties the sandbox to Lamina: if the server dies, every instance dies with it.
+ */
+public final class BubblewrapSandbox implements Sandbox {
+
+    private static final SandboxPaths PATHS = new SandboxPaths("/var/task", "/var/runtime");
+
+    private final String bwrap;
+
+    public BubblewrapSandbox(String bwrap) {
+        this.bwrap = bwrap;
+    }
+
+    /** The bubblewrap executable on this host, or null when there is none. */
+    public static String find() {
+        for (String candidate : List.of("/usr/bin/bwrap", "/usr/local/bin/bwrap")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public SandboxPaths paths(LaunchSpec spec) {
+        return PATHS;
+    }
+
+    @Override
+    public Process start(LaunchSpec spec, SandboxPaths paths) throws IOException {
+        List<String> args = new ArrayList<>(List.of(
+                bwrap, "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+                "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc", "--proc", "/proc", "--dev", "/dev"));
+        for (String top : List.of("bin", "sbin", "lib", "lib64", "lib32", "libx32")) {
+            Path host = Path.of("/", top);
+            if (Files.isSymbolicLink(host)) {
+                args.addAll(List.of("--symlink", Files.readSymbolicLink(host).toString(), host.toString()));
+            } else if (Files.isDirectory(host)) {
+                args.addAll(List.of("--ro-bind", host.toString(), host.toString()));
+            }
+        }
+        for (Path extra : spec.readOnlyPaths()) {
+            if (!extra.startsWith("/usr") && !extra.startsWith("/etc")) {
+                args.addAll(List.of("--ro-bind", extra.toString(), extra.toString()));
+            }
+        }
+        args.addAll(List.of(
+                "--ro-bind", spec.codeDirectory().toString(), paths.taskRoot(),
+                "--ro-bind", spec.runtimeDirectory().toString(), paths.runtimeDir(),
+                "--bind", spec.tmpDirectory().toString(), "/tmp",
+                "--chdir", paths.taskRoot(),
+                "--"));
+        args.addAll(spec.command().apply(paths));
+        ProcessBuilder builder = new ProcessBuilder(args).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().clear();
+        builder.environment().putAll(spec.environment().apply(paths));
+        return builder.start();
+    }
+
+    @Override
+    public String name() {
+        return "bubblewrap";
+    }
+}

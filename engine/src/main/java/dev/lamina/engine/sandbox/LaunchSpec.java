@@ -1,0 +1,26 @@
+package dev.lamina.engine.sandbox;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * What to start for one instance.
+ *
+ * @param command builds the command line from the paths the sandbox gives
+ * @param environment the complete environment of the process (nothing is inherited)
+ * @param codeDirectory the unzipped function code on the host, read-only
+ * @param runtimeDirectory the runtime's files on the host (bootstraps, the Java runtime client)
+ * @param tmpDirectory a fresh host directory that becomes the instance's /tmp, deleted when the instance stops
+ * @param logFile the host file that stdout and stderr are both appended to
+ * @param readOnlyPaths further host paths the command needs (an interpreter installed outside /usr)
+ */
+public record LaunchSpec(
+        Function<SandboxPaths, List<String>> command,
+        Function<SandboxPaths, Map<String, String>> environment,
+        Path codeDirectory,
+        Path runtimeDirectory,
+        Path tmpDirectory,
+        Path logFile,
+        List<Path> readOnlyPaths) {}

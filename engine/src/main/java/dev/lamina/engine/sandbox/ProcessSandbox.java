@@ -1,0 +1,35 @@
+package dev.lamina.engine.sandbox;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A plain child process: no namespaces. The function sees its code at its real path and gets {@code TMPDIR} for its
+ * private temporary files. Used where bubblewrap is not installed; {@link BubblewrapSandbox} is the default.
+ */
+public final class ProcessSandbox implements Sandbox {
+
+    @Override
+    public SandboxPaths paths(LaunchSpec spec) {
+        return new SandboxPaths(spec.codeDirectory().toString(), spec.runtimeDirectory().toString());
+    }
+
+    @Override
+    public Process start(LaunchSpec spec, SandboxPaths paths) throws IOException {
+        List<String> command = spec.command().apply(paths);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(spec.codeDirectory().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().clear();
+        builder.environment().putAll(spec.environment().apply(paths));
+        builder.environment().put("TMPDIR", spec.tmpDirectory().toString());
+        return builder.start();
+    }
+
+    @Override
+    public String name() {
+        return "process";
+    }
+}

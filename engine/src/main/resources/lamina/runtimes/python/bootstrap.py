@@ -1,0 +1,620 @@
+"""Lamina's Python runtime: the Lambda Runtime API (2018-06-01) client loop that runs a Python handler.
+
+Launched as `python3 -u <runtime dir>/python/bootstrap.py`, cwd = the function's task root. It reproduces
+what handlers and callers observe with AWS's Python runtime (awslambdaric 3.x, python3.9-3.14): handler
+loading and its Runtime.* faults, the context object, the root logger's handler and format, JSON
+marshalling, and the error bodies and [ERROR] log records. Where awslambdaric has a quirk a user can
+observe (e.g. memory_limit_in_mb is a str), it is kept on purpose.
+
+Environment read: AWS_LAMBDA_RUNTIME_API, _HANDLER, LAMBDA_TASK_ROOT (else cwd), AWS_LAMBDA_FUNCTION_NAME,
+AWS_LAMBDA_FUNCTION_VERSION, AWS_LAMBDA_FUNCTION_MEMORY_SIZE, AWS_LAMBDA_LOG_GROUP_NAME,
+AWS_LAMBDA_LOG_STREAM_NAME, AWS_LAMBDA_LOG_LEVEL, AWS_LAMBDA_LOG_FORMAT, AWS_EXECUTION_ENV.
+Environment written: _X_AMZN_TRACE_ID (per invocation).
+
+Exit status: 1 after an init error (reported once to /runtime/init/error), whatever the handler passes
+to sys.exit(), 0 on SIGTERM.
+
+Standard library only, one file. Startup is kept close to a bare interpreter's: before the handler
+module only json, os, sys, time and the C modules _socket and _signal are imported (http.client would
+add ~25 ms: it pulls in ssl and email); logging is configured the moment something imports it, and
+traceback is imported only when there is an error to report.
+"""
+
+import json
+import os
+import sys
+import time
+import _signal
+import _socket
+
+RUNTIME = "/2018-06-01/runtime"
+ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
+
+_request_id = None  # of the invocation in progress (or the last one): stamped on log records
+_tenant_id = None
+
+
+# --------------------------------------------------------------------------------------------------
+# Runtime API client
+# --------------------------------------------------------------------------------------------------
+
+
+class RuntimeAPI:
+    """HTTP/1.1 on one persistent connection, no timeouts (GET /next blocks until there is work)."""
+
+    def __init__(self, address):
+        host, _, port = address.rpartition(":")
+        self.host = address
+        self.address = (host.strip("[]"), int(port))
+        self.user_agent = "aws-lambda-python/%d.%d.%d-lamina" % sys.version_info[:3]
+        self.sock = None
+        self.buf = bytearray()
+
+    def next_invocation(self):
+        status, headers, body = self.request("GET", RUNTIME + "/invocation/next")
+        if status != 200:
+            raise OSError("GET /invocation/next answered %d: %r" % (status, body[:200]))
+        return headers, body
+
+    def post(self, path, body, content_type="application/json", error_type=None):
+        headers = [("Content-Type", content_type)]
+        if error_type is not None:
+            headers.append((ERROR_TYPE_HEADER, error_type))
+        # The status is not checked: a rejected answer (say, for a request that was already answered
+        # or timed out) leaves nothing for the runtime to do but wait for the next invocation.
+        self.request("POST", RUNTIME + path, body, headers)
+
+    def request(self, method, path, body=None, headers=()):
+        head = ["%s %s HTTP/1.1" % (method, path), "Host: " + self.host, "User-Agent: " + self.user_agent]
+        if body is not None:
+            head.append("Content-Length: %d" % len(body))
+        head.extend("%s: %s" % h for h in headers)
+        data = ("\r\n".join(head) + "\r\n\r\n").encode() + (body or b"")
+        while True:
+            fresh = self.sock is None
+            if fresh:
+                self._connect()
+            try:
+                self.sock.sendall(data)
+                return self._read_response()
+            except OSError:
+                self._close()
+                if fresh:
+                    raise
+                # The server dropped a kept-alive connection before answering: retry once on a new one.
+
+    def _connect(self):
+        host, port = self.address
+        error = OSError("cannot resolve " + host)
+        # The host as bytes: as str, getaddrinfo would import the IDNA codec (~1 ms) to encode it.
+        for family, kind, proto, _, addr in _socket.getaddrinfo(host.encode(), port, 0, _socket.SOCK_STREAM):
+            sock = _socket.socket(family, kind, proto)
+            sock.settimeout(None)  # not the default timeout, which user code may have set
+            try:
+                sock.connect(addr)
+            except OSError as e:
+                sock.close()
+                error = e
+                continue
+            if family != _socket.AF_UNIX:
+                sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
+            self.sock, self.buf = sock, bytearray()
+            return
+        raise error
+
+    def _close(self):
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+    def _fill(self):
+        chunk = self.sock.recv(262144)
+        if not chunk:
+            raise ConnectionResetError("the Runtime API closed the connection")
+        self.buf += chunk
+
+    def _read_until(self, separator):
+        start = 0
+        while True:
+            i = self.buf.find(separator, start)
+            if i >= 0:
+                line = bytes(self.buf[:i])
+                del self.buf[: i + len(separator)]
+                return line
+            start = max(0, len(self.buf) - len(separator) + 1)
+            self._fill()
+
+    def _read_exactly(self, n):
+        while len(self.buf) < n:
+            self._fill()
+        data = bytes(self.buf[:n])
+        del self.buf[:n]
+        return data
+
+    def _read_response(self):
+        lines = self._read_until(b"\r\n\r\n").decode("latin-1").split("\r\n")
+        status = int(lines[0].split(None, 2)[1])
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            parts = []
+            while True:
+                size = int(self._read_until(b"\r\n").split(b";")[0], 16)
+                if size == 0:
+                    while self._read_until(b"\r\n"):  # trailers
+                        pass
+                    break
+                parts.append(self._read_exactly(size))
+                self._read_until(b"\r\n")
+            body = b"".join(parts)
+        elif "content-length" in headers:
+            body = self._read_exactly(int(headers["content-length"]))
+        elif status < 200 or status in (204, 304):
+            body = b""
+        else:  # delimited by the end of the connection
+            try:
+                while True:
+                    self._fill()
+            except ConnectionResetError:
+                pass
+            body = bytes(self.buf)
+            self._close()
+        if headers.get("connection", "").lower() == "close":
+            self._close()
+        return status, headers, body
+
+
+# --------------------------------------------------------------------------------------------------
+# Errors, as awslambdaric builds, logs and posts them
+# --------------------------------------------------------------------------------------------------
+
+
+class FaultException(Exception):
+    MARSHAL_ERROR = "Runtime.MarshalError"
+    UNMARSHAL_ERROR = "Runtime.UnmarshalError"
+    USER_CODE_SYNTAX_ERROR = "Runtime.UserCodeSyntaxError"
+    HANDLER_NOT_FOUND = "Runtime.HandlerNotFound"
+    IMPORT_MODULE_ERROR = "Runtime.ImportModuleError"
+    BUILT_IN_MODULE_CONFLICT = "Runtime.BuiltInModuleConflict"
+    MALFORMED_HANDLER_NAME = "Runtime.MalformedHandlerName"
+    LAMBDA_CONTEXT_UNMARSHAL_ERROR = "Runtime.LambdaContextUnmarshalError"
+
+    def __init__(self, exception_type, msg, trace=None):
+        self.msg = msg
+        self.exception_type = exception_type
+        self.trace = trace
+
+
+def make_error(error_message, error_type, stack_trace, invoke_id=None):
+    return {
+        "errorMessage": error_message if error_message else "",
+        "errorType": error_type if error_type else "",
+        "requestId": invoke_id if invoke_id is not None else "",
+        "stackTrace": stack_trace if stack_trace else [],
+    }
+
+
+def build_fault_result(exc_info, invoke_id=None):
+    """The error of an exception raised by user code; the frames start at the first one outside this file."""
+    import traceback
+
+    etype, value, tb = exc_info
+    # Plain tuples, as awslambdaric passes them, so that format_list prints no ^^^ position markers.
+    frames = [(f.filename, f.lineno, f.name, f.line) for f in traceback.extract_tb(tb)]
+    for i, frame in enumerate(frames):
+        if "/bootstrap.py" not in frame[0]:
+            frames = frames[i:]
+            break
+    return make_error(str(value), etype.__name__, traceback.format_list(frames), invoke_id)
+
+
+def log_error(error):
+    """Print the [ERROR] record. In Text format its lines are joined with \\r and indented with no-break
+    spaces, so that a line-oriented log collector keeps the record, traceback included, as one event."""
+    if LOG_FORMAT_JSON:
+        record = {"timestamp": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()), "level": "ERROR"}
+        record.update(error)
+        sys.stdout.write(to_json(record) + "\n")
+        return
+    description = "[ERROR]"
+    if error["errorType"]:
+        description += " " + error["errorType"]
+    if error["errorMessage"]:
+        if error["errorType"]:
+            description += ":"
+        description += " " + error["errorMessage"]
+    lines = [description, "Traceback (most recent call last):"]
+    for element in error["stackTrace"]:
+        if element == "":
+            lines.append("")
+        for line in element.splitlines():
+            stripped = line.lstrip(" ")
+            lines.append("\u00a0" * (len(line) - len(stripped)) + stripped)
+    sys.stdout.write("\r".join(lines) + "\n")
+
+
+# --------------------------------------------------------------------------------------------------
+# JSON
+# --------------------------------------------------------------------------------------------------
+
+
+def _ensure_ascii():
+    # awslambdaric writes non-ASCII characters as themselves from python3.12 on, as \uXXXX before.
+    prefix = "AWS_Lambda_python3."
+    env = os.environ.get("AWS_EXECUTION_ENV", "")
+    return not (env.startswith(prefix) and env[len(prefix):].isdigit() and int(env[len(prefix):]) >= 12)
+
+
+class Encoder(json.JSONEncoder):
+    def default(self, o):
+        # Decimals (as boto3's DynamoDB layer returns them) become JSON numbers: awslambdaric encodes them
+        # through a float subclass, so what comes out is the float's repr.
+        decimal = sys.modules.get("decimal")
+        if decimal is not None and isinstance(o, decimal.Decimal):
+            return float("nan") if o.is_nan() else float(o)
+        return super().default(o)
+
+
+ENCODER = Encoder(ensure_ascii=_ensure_ascii())
+to_json = ENCODER.encode
+
+
+def marshal_response(response):
+    if isinstance(response, bytes):
+        return response, "application/unknown"
+    try:
+        return ENCODER.encode(response).encode("utf-8"), "application/json"
+    except Exception as e:
+        raise FaultException(FaultException.MARSHAL_ERROR, "Unable to marshal response: {}".format(str(e)))
+
+
+# --------------------------------------------------------------------------------------------------
+# Context
+# --------------------------------------------------------------------------------------------------
+
+
+class LambdaContext(object):
+    def __init__(self, invoke_id, client_context, cognito_identity, epoch_deadline_time_in_ms,
+                 invoked_function_arn=None, tenant_id=None):
+        self.aws_request_id = invoke_id
+        self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
+        self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
+        self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        # A str, as in awslambdaric (which reads it straight from the environment).
+        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+        self.invoked_function_arn = invoked_function_arn
+        self.tenant_id = tenant_id
+
+        self.client_context = make_obj_from_dict(ClientContext, client_context)
+        if self.client_context is not None:
+            self.client_context.client = make_obj_from_dict(Client, self.client_context.client)
+
+        self.identity = make_obj_from_dict(CognitoIdentity, {})
+        if cognito_identity is not None:
+            self.identity.cognito_identity_id = cognito_identity.get("cognitoIdentityId")
+            self.identity.cognito_identity_pool_id = cognito_identity.get("cognitoIdentityPoolId")
+
+        self._epoch_deadline_time_in_ms = epoch_deadline_time_in_ms
+
+    def get_remaining_time_in_millis(self):
+        delta_ms = self._epoch_deadline_time_in_ms - int(time.time() * 1000)
+        return delta_ms if delta_ms > 0 else 0
+
+    def log(self, msg):
+        sys.stdout.write(str(msg))
+
+    def __repr__(self):
+        return (
+            f"{self.__class__.__name__}(["
+            f"aws_request_id={self.aws_request_id},"
+            f"log_group_name={self.log_group_name},"
+            f"log_stream_name={self.log_stream_name},"
+            f"function_name={self.function_name},"
+            f"memory_limit_in_mb={self.memory_limit_in_mb},"
+            f"function_version={self.function_version},"
+            f"invoked_function_arn={self.invoked_function_arn},"
+            f"client_context={self.client_context},"
+            f"identity={self.identity},"
+            f"tenant_id={self.tenant_id}"
+            "])"
+        )
+
+
+class _Record(object):
+    __slots__ = ()
+
+    def __repr__(self):
+        fields = ",".join("%s=%s" % (f, getattr(self, f)) for f in self.__slots__)
+        return "%s([%s])" % (self.__class__.__name__, fields)
+
+
+class CognitoIdentity(_Record):
+    __slots__ = ["cognito_identity_id", "cognito_identity_pool_id"]
+
+
+class Client(_Record):
+    __slots__ = ["installation_id", "app_title", "app_version_name", "app_version_code", "app_package_name"]
+
+
+class ClientContext(_Record):
+    __slots__ = ["custom", "env", "client"]
+
+
+def make_obj_from_dict(cls, d):
+    if d is None:
+        return None
+    obj = cls()
+    for field in cls.__slots__:
+        setattr(obj, field, d.get(field, None))
+    return obj
+
+
+def parse_json_header(header, name):
+    try:
+        return json.loads(header)
+    except Exception as e:
+        raise FaultException(
+            FaultException.LAMBDA_CONTEXT_UNMARSHAL_ERROR, "Unable to parse {} JSON: {}".format(name, str(e)))
+
+
+# --------------------------------------------------------------------------------------------------
+# Logging and output
+# --------------------------------------------------------------------------------------------------
+
+
+LOG_FORMAT_JSON = (os.environ.get("AWS_LAMBDA_LOG_FORMAT") or "").upper() == "JSON"
+# As awslambdaric maps it: TRACE means DEBUG; an unknown level leaves the root logger at WARNING.
+LOG_LEVEL = {None: "", "TRACE": "DEBUG"}.get(os.environ.get("AWS_LAMBDA_LOG_LEVEL"),
+                                            os.environ.get("AWS_LAMBDA_LOG_LEVEL")).upper()
+
+
+class Unbuffered(object):
+    """sys.stdout / sys.stderr: every write reaches the fd at once, so all the output of an invocation
+    is written before its result is posted (Lamina attributes log lines to invocations by timing)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_value, exc_tb):
+        pass
+
+    def __getattr__(self, attr):
+        return getattr(self.stream, attr)
+
+    def write(self, msg):
+        self.stream.write(msg)
+        self.stream.flush()
+
+    def writelines(self, msgs):
+        self.stream.writelines(msgs)
+        self.stream.flush()
+
+
+def setup_logging(logging):
+    """Give the root logger AWS's handler. Called as soon as `logging` is imported, by anyone."""
+
+    class LambdaLoggerHandler(logging.Handler):
+        def emit(self, record):
+            sys.stdout.write(self.format(record))
+
+    class LambdaLoggerFilter(logging.Filter):
+        def filter(self, record):
+            record.aws_request_id = _request_id or ""
+            record.tenant_id = _tenant_id
+            return True
+
+    logging.Formatter.converter = time.gmtime
+    handler = LambdaLoggerHandler()
+    if LOG_FORMAT_JSON:
+        handler.setFormatter(make_json_formatter(logging)())
+    else:
+        handler.setFormatter(logging.Formatter(
+            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n", "%Y-%m-%dT%H:%M:%S"))
+    root = logging.getLogger()
+    if LOG_LEVEL in logging._nameToLevel:
+        root.setLevel(LOG_LEVEL)
+    handler.addFilter(LambdaLoggerFilter())
+    root.addHandler(handler)
+
+
+def make_json_formatter(logging):
+    """awslambdaric's JsonFormatter (for AWS_LAMBDA_LOG_FORMAT=JSON)."""
+    from datetime import datetime, timezone
+
+    reserved = {
+        "name", "msg", "args", "levelname", "levelno", "pathname", "filename", "module", "exc_info",
+        "exc_text", "stack_info", "lineno", "funcName", "created", "msecs", "relativeCreated", "thread",
+        "threadName", "processName", "process", "aws_request_id", "tenant_id", "_frame_type",
+    }
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+
+    class JsonFormatter(logging.Formatter):
+        def __init__(self):
+            super().__init__(datefmt="%Y-%m-%dT%H:%M:%S")
+
+        def formatTime(self, record, datefmt=None):
+            dt = datetime.fromtimestamp(record.created, tz=timezone.utc)
+            return dt.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+        def format(self, record):
+            import traceback
+
+            record.levelno = min(50, max(0, record.levelno)) // 10 * 10
+            record.levelname = logging.getLevelName(record.levelno)
+            exc = record.exc_info
+            result = {
+                "timestamp": self.formatTime(record, self.datefmt),
+                "level": record.levelname,
+                "message": record.getMessage(),
+                "logger": record.name,
+                "stackTrace": traceback.format_tb(exc[2]) if exc else None,
+                "errorType": exc[0].__name__ if exc else None,
+                "errorMessage": str(exc[1]) if exc else None,
+                "requestId": getattr(record, "aws_request_id", None),
+                "location": "%s:%s:%s" % (record.pathname, record.funcName, record.lineno) if exc else None,
+            }
+            if getattr(record, "tenant_id", None) is not None:
+                result["tenantId"] = record.tenant_id
+            result.update((k, v) for k, v in record.__dict__.items() if k not in reserved and k not in result)
+            return encode({k: v for k, v in result.items() if v is not None}) + "\n"
+
+    return JsonFormatter
+
+
+class SetupLoggingOnImport(object):
+    """A sys.meta_path finder that lets the normal finder locate `logging` and configures the module
+    right after it has run, before its importer gets it. AWS sets logging up eagerly; doing it on first
+    import is indistinguishable for user code and spares ~8 ms of startup to functions that never log."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "logging":
+            return None
+        from importlib.machinery import PathFinder
+
+        spec = PathFinder.find_spec(name, path)
+        if spec is None or not hasattr(spec.loader, "exec_module"):
+            return None
+        run_module = spec.loader.exec_module
+
+        def exec_module(module):
+            run_module(module)
+            if self in sys.meta_path:
+                sys.meta_path.remove(self)
+            if hasattr(module, "Handler") and hasattr(module, "getLogger"):  # not a function's own logging.py
+                setup_logging(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+# --------------------------------------------------------------------------------------------------
+# Handler loading and invocations
+# --------------------------------------------------------------------------------------------------
+
+
+def get_handler(handler):
+    try:
+        modname, fname = handler.rsplit(".", 1)
+    except ValueError as e:
+        raise FaultException(FaultException.MALFORMED_HANDLER_NAME, "Bad handler '{}': {}".format(handler, str(e)))
+
+    try:
+        if modname.split(".")[0] in sys.builtin_module_names:
+            raise FaultException(
+                FaultException.BUILT_IN_MODULE_CONFLICT,
+                "Cannot use built-in module {} as a handler module".format(modname))
+        import importlib  # import_module, not __import__: init error tracebacks show the same frames as AWS's
+
+        module = importlib.import_module(modname.replace("/", "."))
+    except ImportError as e:
+        raise FaultException(
+            FaultException.IMPORT_MODULE_ERROR, "Unable to import module '{}': {}".format(modname, str(e)))
+    except SyntaxError as e:
+        trace = ['  File "%s" Line %s\n    %s' % (e.filename, e.lineno, e.text)]
+        raise FaultException(
+            FaultException.USER_CODE_SYNTAX_ERROR, "Syntax error in module '{}': {}".format(modname, str(e)), trace)
+
+    try:
+        return getattr(module, fname)
+    except AttributeError:
+        raise FaultException(
+            FaultException.HANDLER_NOT_FOUND, "Handler '{}' missing on module '{}'".format(fname, modname))
+
+
+def handle_invocation(api, request_handler, headers, body):
+    global _request_id, _tenant_id
+    invoke_id = headers.get("lambda-runtime-aws-request-id", "")
+    _request_id = invoke_id
+    _tenant_id = headers.get("lambda-runtime-aws-tenant-id") or None
+    trace_id = headers.get("lambda-runtime-trace-id")
+    if trace_id:
+        os.environ["_X_AMZN_TRACE_ID"] = trace_id
+    else:
+        os.environ.pop("_X_AMZN_TRACE_ID", None)
+
+    error = None
+    try:
+        client_context = headers.get("lambda-runtime-client-context")
+        cognito_identity = headers.get("lambda-runtime-cognito-identity")
+        context = LambdaContext(
+            invoke_id,
+            parse_json_header(client_context, "Client Context") if client_context else None,
+            parse_json_header(cognito_identity, "Cognito Identity") if cognito_identity else None,
+            int(headers.get("lambda-runtime-deadline-ms") or 0),
+            headers.get("lambda-runtime-invoked-function-arn"),
+            _tenant_id,
+        )
+        try:
+            event = json.loads(body) if body else {}
+        except Exception as e:
+            raise FaultException(FaultException.UNMARSHAL_ERROR, "Unable to unmarshal input: {}".format(str(e)))
+        result, content_type = marshal_response(request_handler(event, context))
+    except FaultException as e:
+        error = make_error(e.msg, e.exception_type, e.trace, invoke_id)
+    except Exception:
+        error = build_fault_result(sys.exc_info(), invoke_id)
+
+    path = "/invocation/%s/" % invoke_id
+    if error is None:
+        api.post(path + "response", result, content_type)
+    else:
+        log_error(error)
+        api.post(path + "error", to_json(error).encode("utf-8"), error_type=error["errorType"])
+
+
+def set_sys_path(task_root):
+    # `python3 .../bootstrap.py` put this file's folder first on sys.path: it holds nothing to import,
+    # and must not shadow the function's modules. The task root goes first, then layers, as on AWS.
+    here = os.path.realpath(os.path.dirname(os.path.abspath(__file__)))
+    if sys.path and os.path.realpath(sys.path[0] or ".") == here:
+        del sys.path[0]
+    layers = ["/opt/python/lib/python%d.%d/site-packages" % sys.version_info[:2], "/opt/python"]
+    sys.path[0:0] = [task_root] + [p for p in layers if os.path.isdir(p)]
+
+
+def main():
+    sys.stdout = Unbuffered(sys.stdout)
+    sys.stderr = Unbuffered(sys.stderr)
+    _signal.signal(_signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    set_sys_path(os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd())
+    if "logging" in sys.modules:
+        setup_logging(sys.modules["logging"])
+    else:
+        sys.meta_path.insert(0, SetupLoggingOnImport())
+    api = RuntimeAPI(os.environ.get("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001"))
+
+    try:
+        request_handler = get_handler(os.environ.get("_HANDLER", ""))
+    except Exception as e:
+        if isinstance(e, FaultException):
+            error = make_error(e.msg, e.exception_type, e.trace)
+        else:
+            error = build_fault_result(sys.exc_info())
+        import logging
+
+        logging.warning(
+            "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. "
+            "However, in rare cases, a Lambda runtime update can cause unexpected function behavior. For "
+            "functions using managed runtimes, runtime updates can be triggered by a function change, or can "
+            "be applied automatically. To determine if the runtime has been updated, check the runtime version "
+            "in the INIT_START log entry. If this error correlates with a change in the runtime version, you may "
+            "be able to mitigate this error by temporarily rolling back to the previous runtime version. For "
+            "more information, see https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html")
+        log_error(error)
+        api.request("POST", RUNTIME + "/init/error", to_json(error).encode("utf-8"),
+                    [("Content-Type", "application/json"), (ERROR_TYPE_HEADER, error["errorType"])])
+        sys.exit(1)
+
+    while True:
+        headers, body = api.next_invocation()
+        handle_invocation(api, request_handler, headers, body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,2 @@
+def handler(event, context):
+    return {"message": f"Hello, {event.get('name', 'world')}!"}

@@ -1,0 +1,107 @@
+package dev.lamina.server;
+
+import dev.lamina.api.ApiContext;
+import dev.lamina.api.LambdaApiHandler;
+import dev.lamina.controlplane.Functions;
+import dev.lamina.engine.EngineConfig;
+import dev.lamina.engine.invoke.Engine;
+import dev.lamina.engine.runtime.Runtimes;
+import dev.lamina.engine.sandbox.BubblewrapSandbox;
+import dev.lamina.engine.sandbox.ProcessSandbox;
+import dev.lamina.engine.sandbox.Sandbox;
+import dev.lamina.model.Settings;
+import dev.lamina.store.Store;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The platform in one process: the store, the control plane, the data plane and the HTTP API, wired together.
+ * {@link #start} returns once the API answers; {@link #close} stops instances, flushes logs and closes the store.
+ */
+public final class LaminaServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LaminaServer.class);
+
+    private final Server http;
+    private final Engine engine;
+    private final Store store;
+    private final BatchingLogSink logs;
+    private final URI endpoint;
+    private final String sandboxName;
+
+    private LaminaServer(Server http, Engine engine, Store store, BatchingLogSink logs, URI endpoint, String sandboxName) {
+        this.http = http;
+        this.engine = engine;
+        this.store = store;
+        this.logs = logs;
+        this.endpoint = endpoint;
+        this.sandboxName = sandboxName;
+    }
+
+    public static LaminaServer start(ServerConfig config) throws Exception {
+        Path data = config.dataDir().toAbsolutePath();
+        Store store = Store.open(data);
+        BatchingLogSink logs = new BatchingLogSink(store);
+        Settings settings = new Settings(config.region(), config.accountId());
+        String bwrap = BubblewrapSandbox.find();
+        Sandbox sandbox = bwrap != null ? new BubblewrapSandbox(bwrap) : new ProcessSandbox();
+        if (bwrap == null) {
+            log.warn("bubblewrap (bwrap) is not installed: instances run as plain processes, with their code at its"
+                    + " real path instead of /var/task. Install it with: apt-get install bubblewrap");
+        }
+        Runtimes runtimes = Runtimes.discover(config.runtimeOverrides());
+        Path runtimeDir = RuntimeFiles.prepare(data.resolve("runtime"));
+        RuntimeFiles.clear(data.resolve("instances")); // left behind by a server that was killed
+
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("api");
+        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        Server http = new Server(threads);
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        httpConfig.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(http, new HttpConnectionFactory(httpConfig));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        http.addConnector(connector);
+        connector.open();
+        URI endpoint = URI.create("http://" + config.host() + ":" + connector.getLocalPort());
+
+        EngineConfig engineConfig = new EngineConfig(settings, sandbox, runtimes, runtimeDir,
+                data.resolve("instances"), logs, config.keepAlive(), Duration.ofSeconds(10), endpoint.toString());
+        Engine engine = new Engine(engineConfig);
+        Functions functions = new Functions(store, settings, runtimes, data.resolve("code"),
+                (name, latest) -> engine.retire(name, latest));
+        http.setHandler(new LambdaApiHandler(new ApiContext(functions, engine, settings, store, logs::flush)));
+        http.start();
+        return new LaminaServer(http, engine, store, logs, endpoint, sandbox.name());
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public String sandboxName() {
+        return sandboxName;
+    }
+
+    @Override
+    public void close() {
+        try {
+            http.stop();
+        } catch (Exception e) {
+            log.warn("stopping the HTTP server", e);
+        }
+        engine.close();
+        logs.close();
+        store.close();
+    }
+}

@@ -1,0 +1,158 @@
+package dev.lamina.server;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code lamina} command.
+ *
+ * <pre>
+ * lamina serve [--host H] [--port P] [--data-dir D] [--region R] [--account-id A] [--keep-alive SECONDS]
+ *              [--runtime ID=/path/to/interpreter]...
+ * lamina logs FUNCTION [--follow] [--endpoint URL]
+ * </pre>
+ *
+ * Every serve option has an environment variable: LAMINA_HOST, LAMINA_PORT, LAMINA_DATA_DIR, LAMINA_REGION,
+ * LAMINA_ACCOUNT_ID, LAMINA_KEEP_ALIVE_SECONDS, and LAMINA_RUNTIME_&lt;ID&gt; (such as LAMINA_RUNTIME_PYTHON3_12).
+ * Options win over variables.
+ */
+public final class Main {
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        Deque<String> rest = new ArrayDeque<>(List.of(args));
+        String command = rest.isEmpty() ? "help" : rest.pop();
+        switch (command) {
+            case "serve" -> serve(rest);
+            case "logs" -> logs(rest);
+            default -> {
+                System.out.println("""
+                        usage: lamina serve [--host H] [--port P] [--data-dir D] [--region R] [--account-id A]
+                                            [--keep-alive SECONDS] [--runtime ID=/path/to/interpreter]...
+                               lamina logs FUNCTION [--follow] [--endpoint URL]""");
+                System.exit(command.equals("help") || command.equals("--help") ? 0 : 2);
+            }
+        }
+    }
+
+    private static void serve(Deque<String> args) throws Exception {
+        Map<String, String> env = System.getenv();
+        ServerConfig d = ServerConfig.defaults();
+        String host = env.getOrDefault("LAMINA_HOST", d.host());
+        int port = Integer.parseInt(env.getOrDefault("LAMINA_PORT", Integer.toString(d.port())));
+        Path dataDir = env.containsKey("LAMINA_DATA_DIR") ? Path.of(env.get("LAMINA_DATA_DIR")) : d.dataDir();
+        String region = env.getOrDefault("LAMINA_REGION", d.region());
+        String account = env.getOrDefault("LAMINA_ACCOUNT_ID", d.accountId());
+        Duration keepAlive = env.containsKey("LAMINA_KEEP_ALIVE_SECONDS")
+                ? Duration.ofSeconds(Long.parseLong(env.get("LAMINA_KEEP_ALIVE_SECONDS"))) : d.keepAlive();
+        Map<String, String> runtimes = new HashMap<>();
+        env.forEach((k, v) -> {
+            if (k.startsWith("LAMINA_RUNTIME_")) {
+                runtimes.put(runtimeId(k.substring("LAMINA_RUNTIME_".length())), v);
+            }
+        });
+        while (!args.isEmpty()) {
+            String option = args.pop();
+            String value = args.isEmpty() ? usage("missing value for " + option) : args.pop();
+            switch (option) {
+                case "--host" -> host = value;
+                case "--port" -> port = Integer.parseInt(value);
+                case "--data-dir" -> dataDir = Path.of(value);
+                case "--region" -> region = value;
+                case "--account-id" -> account = value;
+                case "--keep-alive" -> keepAlive = Duration.ofSeconds(Long.parseLong(value));
+                case "--runtime" -> {
+                    int eq = value.indexOf('=');
+                    if (eq < 1) {
+                        usage("--runtime takes ID=/path/to/interpreter");
+                    }
+                    runtimes.put(value.substring(0, eq), value.substring(eq + 1));
+                }
+                default -> usage("unknown option " + option);
+            }
+        }
+        if (!account.matches("\\d{12}")) {
+            usage("the account id must be 12 digits");
+        }
+        ServerConfig config = new ServerConfig(host, port, dataDir, region, account, keepAlive, Map.copyOf(runtimes));
+        LaminaServer server = LaminaServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("lamina: stopping");
+            server.close();
+            stopped.countDown();
+        }, "shutdown"));
+        System.out.printf("""
+                Lamina is serving the AWS Lambda API at %1$s
+                  data: %2$s   region: %3$s   account: %4$s   sandbox: %5$s
+
+                Point the AWS CLI or an SDK at it:
+                  export AWS_ENDPOINT_URL=%1$s AWS_DEFAULT_REGION=%3$s AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
+                  aws lambda list-functions
+                %n""", server.endpoint(), dataDir.toAbsolutePath(), region, account, server.sandboxName());
+        stopped.await();
+    }
+
+    /** {@code PYTHON3_12} → {@code python3.12}, {@code NODEJS20_X} → {@code nodejs20.x}, {@code PROVIDED_AL2023} → {@code provided.al2023}. */
+    static String runtimeId(String suffix) {
+        String lower = suffix.toLowerCase(java.util.Locale.ROOT);
+        return lower.replaceFirst("^(python\\d)_(\\d+)$", "$1.$2")
+                .replaceFirst("^(nodejs\\d+)_x$", "$1.x")
+                .replaceFirst("^java8_al2$", "java8.al2")
+                .replaceFirst("^provided_(al\\d+)$", "provided.$1");
+    }
+
+    private static void logs(Deque<String> args) throws Exception {
+        String function = null;
+        boolean follow = false;
+        String endpoint = System.getenv().getOrDefault("AWS_ENDPOINT_URL",
+                "http://127.0.0.1:" + System.getenv().getOrDefault("LAMINA_PORT", Integer.toString(ServerConfig.DEFAULT_PORT)));
+        while (!args.isEmpty()) {
+            String a = args.pop();
+            switch (a) {
+                case "--follow", "-f" -> follow = true;
+                case "--endpoint" -> endpoint = args.isEmpty() ? usage("missing value for --endpoint") : args.pop();
+                default -> function = a;
+            }
+        }
+        if (function == null) {
+            usage("lamina logs FUNCTION [--follow] [--endpoint URL]");
+        }
+        HttpClient client = HttpClient.newHttpClient();
+        long after = 0;
+        do {
+            HttpResponse<String> r;
+            try {
+                r = client.send(HttpRequest.newBuilder(URI.create(endpoint + "/_lamina/logs/" + function + "?after=" + after))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException e) {
+                System.err.println("lamina: no server answers at " + endpoint + " (" + e.getMessage() + ")");
+                System.exit(1);
+                return;
+            }
+            System.out.print(r.body());
+            System.out.flush();
+            after = Long.parseLong(r.headers().firstValue("X-Lamina-Next").orElse(Long.toString(after)));
+            if (follow) {
+                Thread.sleep(500);
+            }
+        } while (follow);
+    }
+
+    private static String usage(String message) {
+        System.err.println("lamina: " + message);
+        System.exit(2);
+        return null;
+    }
+}

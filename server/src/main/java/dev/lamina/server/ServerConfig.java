@@ -1,0 +1,46 @@
+package dev.lamina.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The server's settings. Each has a command-line option and an environment variable (see {@link Main}).
+ *
+ * @param host the address to bind; 127.0.0.1 by default, so nothing is exposed beyond this machine
+ * @param port the API port; {@value #DEFAULT_PORT} by default, 0 for any free port
+ * @param dataDir the store: metadata, code, logs
+ * @param region the region every ARN names
+ * @param accountId the 12-digit account every ARN names
+ * @param keepAlive how long an idle instance is kept warm
+ * @param runtimeOverrides runtime identifier → interpreter executable
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        Path dataDir,
+        String region,
+        String accountId,
+        Duration keepAlive,
+        Map<String, String> runtimeOverrides) {
+
+    public static final int DEFAULT_PORT = 7711;
+
+    public static ServerConfig defaults() {
+        return new ServerConfig("127.0.0.1", DEFAULT_PORT, Path.of(System.getProperty("user.home"), ".lamina"),
+                "us-east-1", "000000000000", Duration.ofMinutes(5), Map.of());
+    }
+
+    /** For tests: any free port, the given data directory, a short keep-alive. */
+    public static ServerConfig forTests(Path dataDir) {
+        return new ServerConfig("127.0.0.1", 0, dataDir, "us-east-1", "000000000000", Duration.ofSeconds(30), Map.of());
+    }
+
+    public ServerConfig withKeepAlive(Duration value) {
+        return new ServerConfig(host, port, dataDir, region, accountId, value, runtimeOverrides);
+    }
+
+    public ServerConfig withPort(int value) {
+        return new ServerConfig(host, value, dataDir, region, accountId, keepAlive, runtimeOverrides);
+    }
+}
