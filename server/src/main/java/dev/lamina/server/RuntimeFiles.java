@@ -22,10 +22,6 @@ import java.util.stream.Stream;
 final class RuntimeFiles {
 
     private static final String RESOURCES = "lamina/runtimes";
-    private static final List<String> JAVA_ARTIFACTS = List.of(
-            "com/amazonaws/aws-lambda-java-runtime-interface-client/2.10.1/aws-lambda-java-runtime-interface-client-2.10.1.jar",
-            "com/amazonaws/aws-lambda-java-core/1.4.0/aws-lambda-java-core-1.4.0.jar",
-            "com/amazonaws/aws-lambda-java-serialization/1.4.1/aws-lambda-java-serialization-1.4.1.jar");
 
     private RuntimeFiles() {}
 
@@ -83,38 +79,38 @@ final class RuntimeFiles {
         }
     }
 
-    /** The Java runtime client: beside the server's jar ({@code runtimes/java}), else in the local Maven repository. */
+    /**
+     * The Java runtime client, collected by the runtime-java module: beside the server's jar in a distribution
+     * ({@code runtimes/java}), or in that module's target folder when running from the source tree. Without it,
+     * Java functions fail to start with a clear error in their log.
+     */
     private static void copyJavaRuntime(Path to) throws IOException {
         Path dist = javaRuntimeDistribution();
-        if (dist != null) {
-            try (Stream<Path> jars = Files.list(dist)) {
-                for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
-                    Files.copy(jar, to.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
+        if (dist == null) {
             return;
         }
-        Path repo = Path.of(System.getProperty("user.home"), ".m2", "repository");
-        for (String artifact : JAVA_ARTIFACTS) {
-            Path jar = repo.resolve(artifact);
-            if (Files.exists(jar)) {
+        try (Stream<Path> jars = Files.list(dist)) {
+            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
                 Files.copy(jar, to.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }
 
     private static Path javaRuntimeDistribution() {
+        List<Path> candidates = new java.util.ArrayList<>();
         String env = System.getenv("LAMINA_JAVA_RUNTIME_DIR");
-        if (env != null && Files.isDirectory(Path.of(env))) {
-            return Path.of(env);
+        if (env != null) {
+            candidates.add(Path.of(env));
         }
         try {
             Path code = Path.of(RuntimeFiles.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path candidate = code.getParent().resolve("runtimes/java");
-            return Files.isDirectory(candidate) ? candidate : null;
+            candidates.add(code.resolveSibling("runtimes/java"));
+            Path moduleRoot = code.getParent().getParent(); // server/target/classes or server/target/x.jar → server
+            candidates.add(moduleRoot.resolveSibling("runtime-java/target/java"));
         } catch (URISyntaxException | RuntimeException e) {
-            return null;
+            // no code source: only the environment variable can tell
         }
+        return candidates.stream().filter(Files::isDirectory).findFirst().orElse(null);
     }
 
     /** Removes a folder and what it holds, if it exists. */
