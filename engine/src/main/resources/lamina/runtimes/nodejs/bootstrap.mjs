@@ -20,6 +20,11 @@
  * every init error, which the RIC surfaces as an uncaught exception), 128
  * after an unhandled promise rejection, 0 on SIGTERM.
  *
+ * Not implemented (documented gaps): response streaming (the `awslambda`
+ * global / streamifyResponse), the X-Ray error-cause header, the telemetry-fd
+ * log framing (_LAMBDA_TELEMETRY_LOG_FD), and the Node 24 callback-handler
+ * deprecation warning.
+ *
  * No dependencies, Node built-ins only; kept to one file so that startup is a
  * single module load.
  */
@@ -192,7 +197,8 @@ function logError(label, err) {
  * invocation by timing, so every result/error POST waits for this first.
  */
 async function flushStdio() {
-  while (process.stdout.writableLength > 0 || process.stderr.writableLength > 0) {
+  const pending = (s) => s.writableLength > 0 && !s.destroyed; // a closed pipe never drains
+  while (pending(process.stdout) || pending(process.stderr)) {
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
