@@ -45,11 +45,14 @@ public record ApiRequest(
         try {
             JsonNode node = Wire.JSON.readTree(body);
             if (node == null || !node.isObject()) {
-                throw new LambdaException(ErrorCode.INVALID_REQUEST_CONTENT, "Could not parse request body into json: the body must be a JSON object");
+                throw new LambdaException(
+                        ErrorCode.INVALID_REQUEST_CONTENT,
+                        "Could not parse request body into json: the body must be a JSON object");
             }
             return node;
         } catch (JacksonException e) {
-            throw new LambdaException(ErrorCode.INVALID_REQUEST_CONTENT,
+            throw new LambdaException(
+                    ErrorCode.INVALID_REQUEST_CONTENT,
                     "Could not parse request body into json: " + e.getOriginalMessage());
         }
     }

@@ -9,7 +9,9 @@ import tools.jackson.databind.JsonNode;
 public record ApiResponse(int status, Map<String, String> headers, byte[] body) {
 
     public static ApiResponse json(int status, JsonNode body) {
-        return new ApiResponse(status, new LinkedHashMap<>(Map.of("Content-Type", "application/json")),
+        return new ApiResponse(
+                status,
+                new LinkedHashMap<>(Map.of("Content-Type", "application/json")),
                 Wire.JSON.writeValueAsBytes(body));
     }
 
@@ -18,7 +20,9 @@ public record ApiResponse(int status, Map<String, String> headers, byte[] body) 
     }
 
     public static ApiResponse text(int status, String contentType, String body) {
-        return new ApiResponse(status, new LinkedHashMap<>(Map.of("Content-Type", contentType)),
+        return new ApiResponse(
+                status,
+                new LinkedHashMap<>(Map.of("Content-Type", contentType)),
                 body.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -30,6 +30,8 @@ public final class ErrorResponses {
 
     /** Anything unexpected: AWS's 500 ServiceException, without internals. */
     public static ApiResponse internal(String requestId) {
-        return of(ErrorCode.SERVICE, "Lamina encountered an internal error (request " + requestId + "); see the server log.");
+        return of(
+                ErrorCode.SERVICE,
+                "Lamina encountered an internal error (request " + requestId + "); see the server log.");
     }
 }

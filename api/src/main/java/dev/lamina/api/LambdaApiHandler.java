@@ -45,7 +45,11 @@ public final class LambdaApiHandler extends Handler.Abstract {
         } catch (LambdaException e) {
             answer = ErrorResponses.of(e);
         } catch (RuntimeException e) {
-            log.error("request {} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
+            log.error(
+                    "request {} {} failed",
+                    request.getMethod(),
+                    request.getHttpURI().getPath(),
+                    e);
             answer = ErrorResponses.internal(requestId);
         }
         response.setStatus(answer.status());
@@ -60,12 +64,13 @@ public final class LambdaApiHandler extends Handler.Abstract {
         String path = request.getHttpURI().getPath();
         Optional<Routes.Match> match = routes.match(request.getMethod(), path);
         if (match.isEmpty()) {
-            return ErrorResponses.of(ErrorCode.UNKNOWN_OPERATION,
-                    "No operation answers " + request.getMethod() + " " + path);
+            return ErrorResponses.of(
+                    ErrorCode.UNKNOWN_OPERATION, "No operation answers " + request.getMethod() + " " + path);
         }
         long length = request.getLength();
         if (length > MAX_BODY) {
-            return ErrorResponses.of(ErrorCode.REQUEST_ENTITY_TOO_LARGE, "Request must be smaller than " + MAX_BODY + " bytes");
+            return ErrorResponses.of(
+                    ErrorCode.REQUEST_ENTITY_TOO_LARGE, "Request must be smaller than " + MAX_BODY + " bytes");
         }
         ByteBuffer buffer = Content.Source.asByteBuffer(request);
         byte[] body = new byte[buffer.remaining()];
@@ -82,7 +87,13 @@ public final class LambdaApiHandler extends Handler.Abstract {
         String endpoint = request.getHttpURI().getScheme() + "://" + Request.getServerName(request) + ":"
                 + Request.getServerPort(request);
         Routes.Match m = match.get();
-        return m.operation().handle(new ApiRequest(m.pathParams(), query, headers, body, requestId,
-                endpoint.toLowerCase(Locale.ROOT).startsWith("http") ? endpoint : "http://" + endpoint));
+        return m.operation()
+                .handle(new ApiRequest(
+                        m.pathParams(),
+                        query,
+                        headers,
+                        body,
+                        requestId,
+                        endpoint.toLowerCase(Locale.ROOT).startsWith("http") ? endpoint : "http://" + endpoint));
     }
 }

@@ -40,13 +40,25 @@ public final class Routes {
         add("GET", "/2015-03-31/functions", "ListFunctions", new ListFunctions(ctx));
         add("GET", "/2015-03-31/functions/{name}", "GetFunction", new GetFunction(ctx));
         add("DELETE", "/2015-03-31/functions/{name}", "DeleteFunction", new DeleteFunction(ctx));
-        add("GET", "/2015-03-31/functions/{name}/configuration", "GetFunctionConfiguration", new GetFunctionConfiguration(ctx));
-        add("PUT", "/2015-03-31/functions/{name}/configuration", "UpdateFunctionConfiguration", new UpdateFunctionConfiguration(ctx));
+        add(
+                "GET",
+                "/2015-03-31/functions/{name}/configuration",
+                "GetFunctionConfiguration",
+                new GetFunctionConfiguration(ctx));
+        add(
+                "PUT",
+                "/2015-03-31/functions/{name}/configuration",
+                "UpdateFunctionConfiguration",
+                new UpdateFunctionConfiguration(ctx));
         add("PUT", "/2015-03-31/functions/{name}/code", "UpdateFunctionCode", new UpdateFunctionCode(ctx));
         add("POST", "/2015-03-31/functions/{name}/invocations", "Invoke", new Invoke(ctx));
         add("POST", "/2015-03-31/functions/{name}/versions", "PublishVersion", new PublishVersion(ctx));
         add("GET", "/2016-08-19/account-settings", "GetAccountSettings", new GetAccountSettings(ctx));
-        add("GET", "/2020-06-30/functions/{name}/code-signing-config", "GetFunctionCodeSigningConfig", new GetFunctionCodeSigningConfig(ctx));
+        add(
+                "GET",
+                "/2020-06-30/functions/{name}/code-signing-config",
+                "GetFunctionCodeSigningConfig",
+                new GetFunctionCodeSigningConfig(ctx));
         add("GET", "/_lamina/health", "Health", new Health(ctx));
         add("GET", "/_lamina/code/{sha}.zip", "DownloadCode", new DownloadCode(ctx));
         add("GET", "/_lamina/logs/{name}", "ReadLogs", new ReadLogs(ctx));
@@ -75,7 +87,9 @@ public final class Routes {
                     String suffix = want.substring(want.indexOf('}') + 1);
                     ok = got.endsWith(suffix) && got.length() > suffix.length();
                     if (ok) {
-                        params.put(want.substring(open + 1, want.indexOf('}')), got.substring(0, got.length() - suffix.length()));
+                        params.put(
+                                want.substring(open + 1, want.indexOf('}')),
+                                got.substring(0, got.length() - suffix.length()));
                     }
                 }
             }

@@ -25,8 +25,11 @@ public final class Wire {
     public static ObjectNode configuration(FunctionRecord r, Settings settings) {
         ObjectNode c = JSON.createObjectNode();
         c.put("FunctionName", r.functionName());
-        c.put("FunctionArn", r.version().equals("$LATEST") ? settings.functionArn(r.functionName())
-                : settings.functionArn(r.functionName(), r.version()));
+        c.put(
+                "FunctionArn",
+                r.version().equals("$LATEST")
+                        ? settings.functionArn(r.functionName())
+                        : settings.functionArn(r.functionName(), r.version()));
         c.put("Runtime", r.runtime());
         c.put("Role", r.role());
         if (r.handler() != null) {
@@ -53,8 +56,11 @@ public final class Wire {
         r.architectures().forEach(arch::add);
         c.putObject("EphemeralStorage").put("Size", r.ephemeralStorage());
         c.putObject("SnapStart").put("ApplyOn", "None").put("OptimizationStatus", "Off");
-        c.putObject("RuntimeVersionConfig").put("RuntimeVersionArn",
-                "arn:aws:lambda:" + settings.region() + "::runtime:" + dev.lamina.engine.runtime.RuntimeIds.hash(r.runtime()));
+        c.putObject("RuntimeVersionConfig")
+                .put(
+                        "RuntimeVersionArn",
+                        "arn:aws:lambda:" + settings.region() + "::runtime:"
+                                + dev.lamina.engine.runtime.RuntimeIds.hash(r.runtime()));
         c.putObject("LoggingConfig").put("LogFormat", r.logFormat()).put("LogGroup", "/aws/lambda/" + r.functionName());
         return c;
     }
@@ -66,7 +72,9 @@ public final class Wire {
         if (env.isObject()) {
             environment = new LinkedHashMap<>();
             for (var field : env.properties()) {
-                environment.put(field.getKey(), field.getValue().isNull() ? "" : field.getValue().asString());
+                environment.put(
+                        field.getKey(),
+                        field.getValue().isNull() ? "" : field.getValue().asString());
             }
         } else if (body.has("Environment")) {
             environment = Map.of();
@@ -79,10 +87,16 @@ public final class Wire {
             }
         }
         return new FunctionSettings(
-                text(body, "Runtime"), text(body, "Handler"), text(body, "Role"), text(body, "Description"),
-                integer(body, "MemorySize"), integer(body, "Timeout"),
+                text(body, "Runtime"),
+                text(body, "Handler"),
+                text(body, "Role"),
+                text(body, "Description"),
+                integer(body, "MemorySize"),
+                integer(body, "Timeout"),
                 body.path("EphemeralStorage").has("Size") ? integer(body.path("EphemeralStorage"), "Size") : null,
-                architectures, environment, text(body.path("LoggingConfig"), "LogFormat"));
+                architectures,
+                environment,
+                text(body.path("LoggingConfig"), "LogFormat"));
     }
 
     public static String text(JsonNode node, String field) {
@@ -96,7 +110,8 @@ public final class Wire {
             return null;
         }
         if (!v.isIntegralNumber()) {
-            throw new LambdaException(dev.lamina.controlplane.ErrorCode.INVALID_REQUEST_CONTENT,
+            throw new LambdaException(
+                    dev.lamina.controlplane.ErrorCode.INVALID_REQUEST_CONTENT,
                     "Could not parse request body into json: field " + field + " must be an integer");
         }
         return v.asInt();
@@ -116,7 +131,8 @@ public final class Wire {
         try {
             return Base64.getMimeDecoder().decode(value);
         } catch (IllegalArgumentException e) {
-            throw LambdaException.invalidParameter("Could not unzip uploaded file. Please check your file, then try to upload again.");
+            throw LambdaException.invalidParameter(
+                    "Could not unzip uploaded file. Please check your file, then try to upload again.");
         }
     }
 

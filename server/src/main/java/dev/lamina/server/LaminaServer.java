@@ -38,7 +38,8 @@ public final class LaminaServer implements AutoCloseable {
     private final URI endpoint;
     private final String sandboxName;
 
-    private LaminaServer(Server http, Engine engine, Store store, BatchingLogSink logs, URI endpoint, String sandboxName) {
+    private LaminaServer(
+            Server http, Engine engine, Store store, BatchingLogSink logs, URI endpoint, String sandboxName) {
         this.http = http;
         this.engine = engine;
         this.store = store;
@@ -75,11 +76,19 @@ public final class LaminaServer implements AutoCloseable {
         connector.open();
         URI endpoint = URI.create("http://" + config.host() + ":" + connector.getLocalPort());
 
-        EngineConfig engineConfig = new EngineConfig(settings, sandbox, runtimes, runtimeDir,
-                data.resolve("instances"), logs, config.keepAlive(), Duration.ofSeconds(10), endpoint.toString());
+        EngineConfig engineConfig = new EngineConfig(
+                settings,
+                sandbox,
+                runtimes,
+                runtimeDir,
+                data.resolve("instances"),
+                logs,
+                config.keepAlive(),
+                Duration.ofSeconds(10),
+                endpoint.toString());
         Engine engine = new Engine(engineConfig);
-        Functions functions = new Functions(store, settings, runtimes, data.resolve("code"),
-                (name, latest) -> engine.retire(name, latest));
+        Functions functions = new Functions(
+                store, settings, runtimes, data.resolve("code"), (name, latest) -> engine.retire(name, latest));
         http.setHandler(new LambdaApiHandler(new ApiContext(functions, engine, settings, store, logs::flush)));
         http.start();
         return new LaminaServer(http, engine, store, logs, endpoint, sandbox.name());

@@ -55,7 +55,8 @@ public final class Main {
         String region = env.getOrDefault("LAMINA_REGION", d.region());
         String account = env.getOrDefault("LAMINA_ACCOUNT_ID", d.accountId());
         Duration keepAlive = env.containsKey("LAMINA_KEEP_ALIVE_SECONDS")
-                ? Duration.ofSeconds(Long.parseLong(env.get("LAMINA_KEEP_ALIVE_SECONDS"))) : d.keepAlive();
+                ? Duration.ofSeconds(Long.parseLong(env.get("LAMINA_KEEP_ALIVE_SECONDS")))
+                : d.keepAlive();
         Map<String, String> runtimes = new HashMap<>();
         env.forEach((k, v) -> {
             if (k.startsWith("LAMINA_RUNTIME_")) {
@@ -88,11 +89,14 @@ public final class Main {
         ServerConfig config = new ServerConfig(host, port, dataDir, region, account, keepAlive, Map.copyOf(runtimes));
         LaminaServer server = LaminaServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("lamina: stopping");
-            server.close();
-            stopped.countDown();
-        }, "shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println("lamina: stopping");
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "shutdown"));
         System.out.printf("""
                 Lamina is serving the AWS Lambda API at %1$s
                   data: %2$s   region: %3$s   account: %4$s   sandbox: %5$s
@@ -116,8 +120,12 @@ public final class Main {
     private static void logs(Deque<String> args) throws Exception {
         String function = null;
         boolean follow = false;
-        String endpoint = System.getenv().getOrDefault("AWS_ENDPOINT_URL",
-                "http://127.0.0.1:" + System.getenv().getOrDefault("LAMINA_PORT", Integer.toString(ServerConfig.DEFAULT_PORT)));
+        String endpoint = System.getenv()
+                .getOrDefault(
+                        "AWS_ENDPOINT_URL",
+                        "http://127.0.0.1:"
+                                + System.getenv()
+                                        .getOrDefault("LAMINA_PORT", Integer.toString(ServerConfig.DEFAULT_PORT)));
         while (!args.isEmpty()) {
             String a = args.pop();
             switch (a) {
@@ -134,8 +142,10 @@ public final class Main {
         do {
             HttpResponse<String> r;
             try {
-                r = client.send(HttpRequest.newBuilder(URI.create(endpoint + "/_lamina/logs/" + function + "?after=" + after))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                r = client.send(
+                        HttpRequest.newBuilder(URI.create(endpoint + "/_lamina/logs/" + function + "?after=" + after))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
             } catch (java.io.IOException e) {
                 System.err.println("lamina: no server answers at " + endpoint + " (" + e.getMessage() + ")");
                 System.exit(1);

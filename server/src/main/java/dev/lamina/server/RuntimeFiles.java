@@ -36,8 +36,8 @@ final class RuntimeFiles {
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             try (Stream<Path> all = Files.walk(target)) {
                 for (Path p : all.toList()) {
-                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(
-                            Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+                    Files.setPosixFilePermissions(
+                            p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
                 }
             }
             return target;
@@ -103,7 +103,11 @@ final class RuntimeFiles {
             candidates.add(Path.of(env));
         }
         try {
-            Path code = Path.of(RuntimeFiles.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path code = Path.of(RuntimeFiles.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             candidates.add(code.resolveSibling("runtimes/java"));
             Path moduleRoot = code.getParent().getParent(); // server/target/classes or server/target/x.jar → server
             candidates.add(moduleRoot.resolveSibling("runtime-java/target/java"));

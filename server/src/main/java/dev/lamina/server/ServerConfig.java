@@ -27,8 +27,14 @@ public record ServerConfig(
     public static final int DEFAULT_PORT = 7711;
 
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", DEFAULT_PORT, Path.of(System.getProperty("user.home"), ".lamina"),
-                "us-east-1", "000000000000", Duration.ofMinutes(5), Map.of());
+        return new ServerConfig(
+                "127.0.0.1",
+                DEFAULT_PORT,
+                Path.of(System.getProperty("user.home"), ".lamina"),
+                "us-east-1",
+                "000000000000",
+                Duration.ofMinutes(5),
+                Map.of());
     }
 
     /** For tests: any free port, the given data directory, a short keep-alive. */

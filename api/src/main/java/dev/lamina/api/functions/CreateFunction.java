@@ -16,10 +16,16 @@ public record CreateFunction(ApiContext ctx) implements Operation {
         JsonNode body = request.json();
         String packageType = Wire.text(body, "PackageType");
         if (packageType != null && !packageType.equals("Zip")) {
-            throw LambdaException.invalidParameter("Lamina runs Zip packages only; PackageType " + packageType + " is not supported.");
+            throw LambdaException.invalidParameter(
+                    "Lamina runs Zip packages only; PackageType " + packageType + " is not supported.");
         }
-        FunctionRecord record = ctx.functions().create(Wire.text(body, "FunctionName"), Wire.settings(body),
-                Wire.blob(body.path("Code"), "ZipFile"), Wire.bool(body, "Publish"), Wire.stringMap(body.get("Tags")));
+        FunctionRecord record = ctx.functions()
+                .create(
+                        Wire.text(body, "FunctionName"),
+                        Wire.settings(body),
+                        Wire.blob(body.path("Code"), "ZipFile"),
+                        Wire.bool(body, "Publish"),
+                        Wire.stringMap(body.get("Tags")));
         return ApiResponse.json(201, Wire.configuration(record, ctx.settings()));
     }
 }

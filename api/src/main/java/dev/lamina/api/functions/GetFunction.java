@@ -12,7 +12,9 @@ import tools.jackson.databind.node.ObjectNode;
 public record GetFunction(ApiContext ctx) implements Operation {
     @Override
     public ApiResponse handle(ApiRequest request) {
-        FunctionRecord r = ctx.functions().get(request.path("name"), request.query("Qualifier")).record();
+        FunctionRecord r = ctx.functions()
+                .get(request.path("name"), request.query("Qualifier"))
+                .record();
         ObjectNode body = Wire.JSON.createObjectNode();
         body.set("Configuration", Wire.configuration(r, ctx.settings()));
         body.putObject("Code")

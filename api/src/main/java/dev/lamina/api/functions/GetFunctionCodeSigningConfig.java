@@ -11,8 +11,11 @@ public record GetFunctionCodeSigningConfig(ApiContext ctx) implements Operation 
     @Override
     public ApiResponse handle(ApiRequest request) {
         var record = ctx.functions().get(request.path("name"), null).record();
-        return ApiResponse.json(200, Wire.JSON.createObjectNode()
-                .put("CodeSigningConfigArn", "")
-                .put("FunctionName", record.functionName()));
+        return ApiResponse.json(
+                200,
+                Wire.JSON
+                        .createObjectNode()
+                        .put("CodeSigningConfigArn", "")
+                        .put("FunctionName", record.functionName()));
     }
 }

@@ -32,8 +32,10 @@ public record ListFunctions(ApiContext ctx) implements Operation {
                 max = 0;
             }
             if (max < 1) {
-                throw new LambdaException(dev.lamina.controlplane.ErrorCode.VALIDATION, "1 validation error detected: Value '"
-                        + maxItems + "' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1");
+                throw new LambdaException(
+                        dev.lamina.controlplane.ErrorCode.VALIDATION,
+                        "1 validation error detected: Value '" + maxItems
+                                + "' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1");
             }
         }
         String after = decode(request.query("Marker"));
@@ -44,8 +46,11 @@ public record ListFunctions(ApiContext ctx) implements Operation {
         ArrayNode functions = body.putArray("Functions");
         all.stream().limit(max).forEach(r -> functions.add(Wire.configuration(r, ctx.settings())));
         if (all.size() > max) {
-            body.put("NextMarker", Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    all.get(max - 1).functionName().getBytes(StandardCharsets.UTF_8)));
+            body.put(
+                    "NextMarker",
+                    Base64.getUrlEncoder()
+                            .withoutPadding()
+                            .encodeToString(all.get(max - 1).functionName().getBytes(StandardCharsets.UTF_8)));
         }
         return ApiResponse.json(200, body);
     }

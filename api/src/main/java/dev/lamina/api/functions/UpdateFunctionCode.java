@@ -27,10 +27,16 @@ public record UpdateFunctionCode(ApiContext ctx) implements Operation {
         }
         var functions = ctx.functions();
         if (Wire.bool(body, "DryRun")) {
-            return ApiResponse.json(200, Wire.configuration(functions.get(request.path("name"), null).record(), ctx.settings()));
+            return ApiResponse.json(
+                    200,
+                    Wire.configuration(functions.get(request.path("name"), null).record(), ctx.settings()));
         }
-        var record = functions.updateCode(request.path("name"), Wire.blob(body, "ZipFile"), Wire.bool(body, "Publish"),
-                Wire.text(body, "RevisionId"), architectures);
+        var record = functions.updateCode(
+                request.path("name"),
+                Wire.blob(body, "ZipFile"),
+                Wire.bool(body, "Publish"),
+                Wire.text(body, "RevisionId"),
+                architectures);
         return ApiResponse.json(200, Wire.configuration(record, ctx.settings()));
     }
 }

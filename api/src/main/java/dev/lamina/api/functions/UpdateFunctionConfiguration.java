@@ -12,8 +12,8 @@ public record UpdateFunctionConfiguration(ApiContext ctx) implements Operation {
     @Override
     public ApiResponse handle(ApiRequest request) {
         JsonNode body = request.json();
-        var record = ctx.functions().updateConfiguration(request.path("name"), Wire.settings(body),
-                Wire.text(body, "RevisionId"));
+        var record = ctx.functions()
+                .updateConfiguration(request.path("name"), Wire.settings(body), Wire.text(body, "RevisionId"));
         return ApiResponse.json(200, Wire.configuration(record, ctx.settings()));
     }
 }

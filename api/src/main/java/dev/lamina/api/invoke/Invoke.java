@@ -29,6 +29,7 @@ public record Invoke(ApiContext ctx) implements Operation {
 
     /** 6 MB: the synchronous request limit. */
     static final int MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
+
     private static final byte[] EMPTY_EVENT = "{}".getBytes(StandardCharsets.US_ASCII);
 
     @Override
@@ -40,14 +41,19 @@ public record Invoke(ApiContext ctx) implements Operation {
         }
         switch (type) {
             case "RequestResponse", "DryRun" -> {}
-            case "Event" -> throw LambdaException.invalidParameter(
-                    "Event (asynchronous) invocations are not available in this version of Lamina yet.");
-            default -> throw new LambdaException(ErrorCode.VALIDATION, "1 validation error detected: Value '" + type
-                    + "' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
+            case "Event" ->
+                throw LambdaException.invalidParameter(
+                        "Event (asynchronous) invocations are not available in this version of Lamina yet.");
+            default ->
+                throw new LambdaException(
+                        ErrorCode.VALIDATION,
+                        "1 validation error detected: Value '" + type
+                                + "' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
         }
         byte[] payload = request.body();
         if (payload.length > MAX_SYNC_PAYLOAD) {
-            throw new LambdaException(ErrorCode.REQUEST_TOO_LARGE,
+            throw new LambdaException(
+                    ErrorCode.REQUEST_TOO_LARGE,
                     "Request must be smaller than " + MAX_SYNC_PAYLOAD + " bytes for the InvokeFunction operation");
         }
         payload = payload.length == 0 ? EMPTY_EVENT : requireJson(payload);
@@ -57,11 +63,12 @@ public record Invoke(ApiContext ctx) implements Operation {
         }
         FunctionDeployment deployment = entry.deployment();
         String qualifier = request.query("Qualifier");
-        String invokedArn = qualifier != null ? ctx.settings().functionArn(deployment.functionName(), qualifier)
+        String invokedArn = qualifier != null
+                ? ctx.settings().functionArn(deployment.functionName(), qualifier)
                 : invokedArn(request.path("name"), deployment);
         boolean tail = "Tail".equals(request.header("x-amz-log-type"));
-        Invocation invocation = new Invocation(request.requestId(), payload, invokedArn, tail, clientContext,
-                request.header("x-amzn-trace-id"));
+        Invocation invocation = new Invocation(
+                request.requestId(), payload, invokedArn, tail, clientContext, request.header("x-amzn-trace-id"));
         InvocationResult result = ctx.engine().invoke(deployment, invocation);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
@@ -70,8 +77,9 @@ public record Invoke(ApiContext ctx) implements Operation {
             headers.put("X-Amz-Function-Error", result.functionError());
         }
         if (result.logTail() != null) {
-            headers.put("X-Amz-Log-Result", Base64.getEncoder().encodeToString(
-                    result.logTail().getBytes(StandardCharsets.UTF_8)));
+            headers.put(
+                    "X-Amz-Log-Result",
+                    Base64.getEncoder().encodeToString(result.logTail().getBytes(StandardCharsets.UTF_8)));
         }
         return new ApiResponse(200, headers, result.payload());
     }
@@ -97,13 +105,17 @@ public record Invoke(ApiContext ctx) implements Operation {
             }
             parser.skipChildren();
             if (parser.nextToken() != null) {
-                throw new LambdaException(ErrorCode.INVALID_REQUEST_CONTENT, "Could not parse request body into json:"
-                        + " Could not parse payload into json: Unexpected content after the JSON value");
+                throw new LambdaException(
+                        ErrorCode.INVALID_REQUEST_CONTENT,
+                        "Could not parse request body into json:"
+                                + " Could not parse payload into json: Unexpected content after the JSON value");
             }
             return payload;
         } catch (JacksonException e) {
-            throw new LambdaException(ErrorCode.INVALID_REQUEST_CONTENT, "Could not parse request body into json:"
-                    + " Could not parse payload into json: " + e.getOriginalMessage());
+            throw new LambdaException(
+                    ErrorCode.INVALID_REQUEST_CONTENT,
+                    "Could not parse request body into json:" + " Could not parse payload into json: "
+                            + e.getOriginalMessage());
         }
     }
 
@@ -118,7 +130,8 @@ public record Invoke(ApiContext ctx) implements Operation {
         try {
             return new String(Base64.getDecoder().decode(header), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new LambdaException(ErrorCode.INVALID_REQUEST_CONTENT, "Client context must be a valid Base64-encoded JSON object.");
+            throw new LambdaException(
+                    ErrorCode.INVALID_REQUEST_CONTENT, "Client context must be a valid Base64-encoded JSON object.");
         }
     }
 }

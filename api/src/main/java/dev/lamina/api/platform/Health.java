@@ -10,9 +10,12 @@ import dev.lamina.api.Wire;
 public record Health(ApiContext ctx) implements Operation {
     @Override
     public ApiResponse handle(ApiRequest request) {
-        return ApiResponse.json(200, Wire.JSON.createObjectNode()
-                .put("status", "ok")
-                .put("functions", ctx.functions().list().size())
-                .put("instances", ctx.engine().instanceCount()));
+        return ApiResponse.json(
+                200,
+                Wire.JSON
+                        .createObjectNode()
+                        .put("status", "ok")
+                        .put("functions", ctx.functions().list().size())
+                        .put("instances", ctx.engine().instanceCount()));
     }
 }

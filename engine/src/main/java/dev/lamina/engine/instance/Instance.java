@@ -76,22 +76,30 @@ public final class Instance implements RuntimeApi {
     private Path logFile;
     private volatile long idleSinceNanos;
 
-    private Instance(FunctionDeployment deployment, EngineConfig config, ScheduledExecutorService timers,
+    private Instance(
+            FunctionDeployment deployment,
+            EngineConfig config,
+            ScheduledExecutorService timers,
             InstanceListener listener) {
         this.deployment = deployment;
         this.config = config;
         this.timers = timers;
         this.listener = listener;
-        this.logStream = LocalDate.now(ZoneOffset.UTC).toString().replace('-', '/') + "/[" + deployment.version() + "]"
-                + id;
+        this.logStream =
+                LocalDate.now(ZoneOffset.UTC).toString().replace('-', '/') + "/[" + deployment.version() + "]" + id;
     }
 
     /**
      * Starts a new instance for {@code first}, which waits on it until the runtime's first {@code /next}. Never
      * throws: a start that fails completes {@code first} with the error AWS would give.
      */
-    public static Instance start(FunctionDeployment deployment, Pending first, EngineConfig config,
-            LaunchPlans plans, ScheduledExecutorService timers, InstanceListener listener) {
+    public static Instance start(
+            FunctionDeployment deployment,
+            Pending first,
+            EngineConfig config,
+            LaunchPlans plans,
+            ScheduledExecutorService timers,
+            InstanceListener listener) {
         Instance instance = new Instance(deployment, config, timers, listener);
         instance.launch(first, plans);
         return instance;
@@ -205,8 +213,9 @@ public final class Instance implements RuntimeApi {
         headers.put("Lambda-Runtime-Aws-Request-Id", p.requestId());
         headers.put("Lambda-Runtime-Deadline-Ms", Long.toString(deadline));
         headers.put("Lambda-Runtime-Invoked-Function-Arn", p.invocation.invokedFunctionArn());
-        headers.put("Lambda-Runtime-Trace-Id", p.invocation.traceId() != null ? p.invocation.traceId()
-                : TraceIds.newTraceHeader());
+        headers.put(
+                "Lambda-Runtime-Trace-Id",
+                p.invocation.traceId() != null ? p.invocation.traceId() : TraceIds.newTraceHeader());
         if (p.invocation.clientContext() != null) {
             headers.put("Lambda-Runtime-Client-Context", p.invocation.clientContext());
         }
@@ -220,17 +229,25 @@ public final class Instance implements RuntimeApi {
 
     @Override
     public Response error(String requestId, String errorType, byte[] body) {
-        return complete(requestId, body.length == 0 ? errorDocument(platformErrorType(errorType), "") : body,
-                "Unhandled", ERROR_SENT);
+        return complete(
+                requestId,
+                body.length == 0 ? errorDocument(platformErrorType(errorType), "") : body,
+                "Unhandled",
+                ERROR_SENT);
     }
 
     @Override
     public Response responseTooLarge(String requestId) {
-        byte[] doc = errorDocument("Function.ResponseSizeTooLarge",
-                "Response payload size exceeded maximum allowed payload size (" + RuntimeApiServer.MAX_BODY + " bytes).");
+        byte[] doc = errorDocument(
+                "Function.ResponseSizeTooLarge",
+                "Response payload size exceeded maximum allowed payload size (" + RuntimeApiServer.MAX_BODY
+                        + " bytes).");
         complete(requestId, doc, "Unhandled", ERROR_SENT);
-        return Response.json(413, RuntimeApi.errorBody("RequestEntityTooLarge",
-                "Exceeded maximum allowed payload size (" + RuntimeApiServer.MAX_BODY + " bytes)."));
+        return Response.json(
+                413,
+                RuntimeApi.errorBody(
+                        "RequestEntityTooLarge",
+                        "Exceeded maximum allowed payload size (" + RuntimeApiServer.MAX_BODY + " bytes)."));
     }
 
     private Response complete(String requestId, byte[] payload, String functionError, InstanceEvent event) {
@@ -310,8 +327,15 @@ public final class Instance implements RuntimeApi {
             current = null;
             fire(INVOKE_TIMED_OUT);
             emit(p, PlatformLines.timedOut(System.currentTimeMillis(), p.requestId(), deployment.timeoutSeconds()));
-            result = finish(p, errorDocument("Sandbox.Timedout", "RequestId: " + p.requestId() + " Error: "
-                    + PlatformLines.timedOutMessage(deployment.timeoutSeconds())), "Unhandled", "timeout", null);
+            result = finish(
+                    p,
+                    errorDocument(
+                            "Sandbox.Timedout",
+                            "RequestId: " + p.requestId() + " Error: "
+                                    + PlatformLines.timedOutMessage(deployment.timeoutSeconds())),
+                    "Unhandled",
+                    "timeout",
+                    null);
         } finally {
             lock.unlock();
         }
@@ -335,8 +359,14 @@ public final class Instance implements RuntimeApi {
                 p.lines.addAll(initLines);
                 emit(p, PlatformLines.start(p.requestId(), deployment.version()));
                 int seconds = (int) config.initTimeout().toSeconds();
-                result = finish(p, errorDocument("Sandbox.Timedout", "RequestId: " + p.requestId() + " Error: "
-                        + PlatformLines.timedOutMessage(seconds)), "Unhandled", "timeout", null);
+                result = finish(
+                        p,
+                        errorDocument(
+                                "Sandbox.Timedout",
+                                "RequestId: " + p.requestId() + " Error: " + PlatformLines.timedOutMessage(seconds)),
+                        "Unhandled",
+                        "timeout",
+                        null);
             }
         } finally {
             lock.unlock();
@@ -370,16 +400,16 @@ public final class Instance implements RuntimeApi {
                         + exitDescription(process.exitValue());
                 if (!handedOver) {
                     if (wasInitializing) {
-                        emit(PlatformLines.initReport((System.nanoTime() - spawnNanos) / 1e6, "init", "error",
-                                "Runtime.ExitError"));
+                        emit(PlatformLines.initReport(
+                                (System.nanoTime() - spawnNanos) / 1e6, "init", "error", "Runtime.ExitError"));
                     }
                     p.lines.addAll(initLines);
                     emit(p, PlatformLines.start(p.requestId(), deployment.version()));
                 }
                 emit(p, message);
                 emit(p, "Runtime.ExitError");
-                result = finish(p, errorDocument("Runtime.ExitError", message), "Unhandled", "error",
-                        "Runtime.ExitError");
+                result = finish(
+                        p, errorDocument("Runtime.ExitError", message), "Unhandled", "error", "Runtime.ExitError");
             }
         } finally {
             lock.unlock();
@@ -412,22 +442,34 @@ public final class Instance implements RuntimeApi {
     // ---- Helpers --------------------------------------------------------------------------------------------
 
     private void fire(InstanceEvent event) {
-        InstanceState next = Lifecycle.next(state, event).orElseThrow(() -> new IllegalStateException(
-                "instance " + id + ": event " + event + " is illegal in state " + state));
+        InstanceState next = Lifecycle.next(state, event)
+                .orElseThrow(() -> new IllegalStateException(
+                        "instance " + id + ": event " + event + " is illegal in state " + state));
         state = next;
     }
 
     private Response invalidState(String what) {
-        return Response.json(403, RuntimeApi.errorBody("InvalidStateTransition",
-                "State transition from " + state + " to " + what + " failed for runtime."));
+        return Response.json(
+                403,
+                RuntimeApi.errorBody(
+                        "InvalidStateTransition",
+                        "State transition from " + state + " to " + what + " failed for runtime."));
     }
 
     /** Builds the END and REPORT lines and the caller's result. Call with the lock held. */
     private InvocationResult finish(Pending p, byte[] payload, String functionError, String status, String errorType) {
         double durationMs = (System.nanoTime() - p.startNanos) / 1e6;
         emit(p, PlatformLines.end(p.requestId()));
-        emit(p, PlatformLines.report(p.requestId(), durationMs, deployment.memorySize(), maxMemoryUsedMb(),
-                p.initDurationMs, status, errorType));
+        emit(
+                p,
+                PlatformLines.report(
+                        p.requestId(),
+                        durationMs,
+                        deployment.memorySize(),
+                        maxMemoryUsedMb(),
+                        p.initDurationMs,
+                        status,
+                        errorType));
         String tail = p.invocation.tailLog() ? tail(p.lines) : null;
         return new InvocationResult(payload, functionError, deployment.version(), tail);
     }
@@ -522,14 +564,15 @@ public final class Instance implements RuntimeApi {
     /** As Go's os/exec describes an exit, which AWS's messages quote. */
     static String exitDescription(int exitValue) {
         if (exitValue > 128) {
-            return "signal: " + switch (exitValue - 128) {
-                case 9 -> "killed";
-                case 15 -> "terminated";
-                case 6 -> "aborted";
-                case 11 -> "segmentation fault";
-                case 2 -> "interrupt";
-                default -> "signal " + (exitValue - 128);
-            };
+            return "signal: "
+                    + switch (exitValue - 128) {
+                        case 9 -> "killed";
+                        case 15 -> "terminated";
+                        case 6 -> "aborted";
+                        case 11 -> "segmentation fault";
+                        case 2 -> "interrupt";
+                        default -> "signal " + (exitValue - 128);
+                    };
         }
         return "exit status " + exitValue;
     }

@@ -25,38 +25,56 @@ import java.util.Optional;
  */
 public final class Lifecycle {
 
-    private static final Map<InstanceState, Map<InstanceEvent, InstanceState>> TABLE = new EnumMap<>(InstanceState.class);
+    private static final Map<InstanceState, Map<InstanceEvent, InstanceState>> TABLE =
+            new EnumMap<>(InstanceState.class);
 
     static {
         row(COLD, SPAWNED, INITIALIZING, DRAIN_REQUESTED, DEAD);
-        row(INITIALIZING,
-                RUNTIME_READY, IDLE,
-                INIT_FAILED, DEAD,
-                INIT_TIMED_OUT, DEAD,
-                PROCESS_EXITED, DEAD,
-                DRAIN_REQUESTED, DRAINING);
-        row(IDLE,
-                ASSIGNED, BUSY,
-                RUNTIME_READY, IDLE,
-                IDLE_EXPIRED, DEAD,
-                DRAIN_REQUESTED, DEAD,
-                PROCESS_EXITED, DEAD);
-        row(BUSY,
-                RESPONSE_SENT, IDLE,
-                ERROR_SENT, IDLE,
-                INVOKE_TIMED_OUT, DEAD,
-                PROCESS_EXITED, DEAD,
-                DRAIN_REQUESTED, DRAINING);
-        row(DRAINING,
-                RUNTIME_READY, DRAINING,
-                ASSIGNED, DRAINING,
-                RESPONSE_SENT, DEAD,
-                ERROR_SENT, DEAD,
-                INVOKE_TIMED_OUT, DEAD,
-                INIT_FAILED, DEAD,
-                INIT_TIMED_OUT, DEAD,
-                PROCESS_EXITED, DEAD,
-                DRAIN_REQUESTED, DRAINING);
+        row(
+                INITIALIZING,
+                RUNTIME_READY,
+                IDLE,
+                INIT_FAILED,
+                DEAD,
+                INIT_TIMED_OUT,
+                DEAD,
+                PROCESS_EXITED,
+                DEAD,
+                DRAIN_REQUESTED,
+                DRAINING);
+        row(IDLE, ASSIGNED, BUSY, RUNTIME_READY, IDLE, IDLE_EXPIRED, DEAD, DRAIN_REQUESTED, DEAD, PROCESS_EXITED, DEAD);
+        row(
+                BUSY,
+                RESPONSE_SENT,
+                IDLE,
+                ERROR_SENT,
+                IDLE,
+                INVOKE_TIMED_OUT,
+                DEAD,
+                PROCESS_EXITED,
+                DEAD,
+                DRAIN_REQUESTED,
+                DRAINING);
+        row(
+                DRAINING,
+                RUNTIME_READY,
+                DRAINING,
+                ASSIGNED,
+                DRAINING,
+                RESPONSE_SENT,
+                DEAD,
+                ERROR_SENT,
+                DEAD,
+                INVOKE_TIMED_OUT,
+                DEAD,
+                INIT_FAILED,
+                DEAD,
+                INIT_TIMED_OUT,
+                DEAD,
+                PROCESS_EXITED,
+                DEAD,
+                DRAIN_REQUESTED,
+                DRAINING);
         row(DEAD, PROCESS_EXITED, DEAD);
     }
 

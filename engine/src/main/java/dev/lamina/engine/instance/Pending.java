@@ -17,6 +17,7 @@ public final class Pending {
     final CompletableFuture<InvocationResult> result = new CompletableFuture<>();
     /** The lines of this invocation's log, START to REPORT (and the init lines on a cold start), for the tail. */
     final List<String> lines = new ArrayList<>();
+
     Double initDurationMs;
     long startNanos;
     ScheduledFuture<?> timer;

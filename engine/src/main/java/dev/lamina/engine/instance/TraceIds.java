@@ -16,7 +16,7 @@ final class TraceIds {
         byte[] parent = new byte[8];
         random.nextBytes(root);
         random.nextBytes(parent);
-        return "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-" + hex.formatHex(root)
-                + ";Parent=" + hex.formatHex(parent) + ";Sampled=0;Lineage=1:" + hex.formatHex(parent, 0, 4) + ":0";
+        return "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-" + hex.formatHex(root) + ";Parent="
+                + hex.formatHex(parent) + ";Sampled=0;Lineage=1:" + hex.formatHex(parent, 0, 4) + ":0";
     }
 }

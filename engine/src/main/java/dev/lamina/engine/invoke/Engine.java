@@ -67,7 +67,8 @@ public final class Engine implements AutoCloseable {
         String prefix = functionName + ":";
         List<InstancePool> retiring = new ArrayList<>();
         pools.entrySet().removeIf(e -> {
-            boolean old = e.getKey().startsWith(prefix) && (keep == null || !e.getKey().equals(keep.instanceKey()));
+            boolean old = e.getKey().startsWith(prefix)
+                    && (keep == null || !e.getKey().equals(keep.instanceKey()));
             if (old) {
                 retiring.add(e.getValue());
             }

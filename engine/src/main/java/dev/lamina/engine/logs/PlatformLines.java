@@ -38,14 +38,28 @@ public final class PlatformLines {
      * @param errorType with status {@code error}: the platform error type, such as {@code Runtime.ExitError}
      */
     public static String report(
-            String requestId, double durationMs, int memorySize, long maxMemoryUsedMb, Double initDurationMs,
-            String status, String errorType) {
+            String requestId,
+            double durationMs,
+            int memorySize,
+            long maxMemoryUsedMb,
+            Double initDurationMs,
+            String status,
+            String errorType) {
         StringBuilder line = new StringBuilder(160)
-                .append("REPORT RequestId: ").append(requestId)
-                .append("\tDuration: ").append(twoDecimals(durationMs)).append(" ms")
-                .append("\tBilled Duration: ").append(billedMillis(durationMs)).append(" ms")
-                .append("\tMemory Size: ").append(memorySize).append(" MB")
-                .append("\tMax Memory Used: ").append(maxMemoryUsedMb).append(" MB");
+                .append("REPORT RequestId: ")
+                .append(requestId)
+                .append("\tDuration: ")
+                .append(twoDecimals(durationMs))
+                .append(" ms")
+                .append("\tBilled Duration: ")
+                .append(billedMillis(durationMs))
+                .append(" ms")
+                .append("\tMemory Size: ")
+                .append(memorySize)
+                .append(" MB")
+                .append("\tMax Memory Used: ")
+                .append(maxMemoryUsedMb)
+                .append(" MB");
         if (initDurationMs != null) {
             line.append("\tInit Duration: ").append(twoDecimals(initDurationMs)).append(" ms");
         }
@@ -60,8 +74,11 @@ public final class PlatformLines {
 
     public static String initReport(double initDurationMs, String phase, String status, String errorType) {
         StringBuilder line = new StringBuilder("INIT_REPORT Init Duration: ")
-                .append(twoDecimals(initDurationMs)).append(" ms\tPhase: ").append(phase)
-                .append("\tStatus: ").append(status);
+                .append(twoDecimals(initDurationMs))
+                .append(" ms\tPhase: ")
+                .append(phase)
+                .append("\tStatus: ")
+                .append(status);
         if (errorType != null) {
             line.append("\tError Type: ").append(errorType);
         }

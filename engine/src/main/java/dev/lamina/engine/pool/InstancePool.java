@@ -2,8 +2,8 @@ package dev.lamina.engine.pool;
 
 import dev.lamina.engine.instance.Instance;
 import dev.lamina.engine.instance.InstanceEvent;
-import dev.lamina.engine.instance.InstanceState;
 import dev.lamina.engine.instance.InstanceListener;
+import dev.lamina.engine.instance.InstanceState;
 import dev.lamina.engine.instance.Pending;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -62,16 +62,25 @@ public final class LaunchPlans {
     static List<String> command(RuntimeFamily family, Path interpreter, FunctionDeployment d, SandboxPaths p) {
         return switch (family) {
             case PYTHON -> List.of(interpreter.toString(), "-u", p.runtimeDir() + "/python/bootstrap.py");
-            case NODEJS -> List.of(interpreter.toString(),
-                    "--max-old-space-size=" + heapMegabytes(d.memorySize()),
-                    p.runtimeDir() + "/nodejs/bootstrap.mjs");
-            case JAVA -> List.of(interpreter.toString(),
-                    "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                    "-Xmx" + heapMegabytes(d.memorySize()) + "m",
-                    "--enable-native-access=ALL-UNNAMED",
-                    "-Djava.io.tmpdir=/tmp",
-                    "-cp", p.runtimeDir() + "/java/*",
-                    JAVA_MAIN, d.handler());
+            case NODEJS ->
+                List.of(
+                        interpreter.toString(),
+                        "--max-old-space-size=" + heapMegabytes(d.memorySize()),
+                        p.runtimeDir() + "/nodejs/bootstrap.mjs");
+            case JAVA ->
+                List.of(
+                        interpreter.toString(),
+                        "-XX:+TieredCompilation",
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:+UseSerialGC",
+                        "-Xshare:auto",
+                        "-Xmx" + heapMegabytes(d.memorySize()) + "m",
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-Djava.io.tmpdir=/tmp",
+                        "-cp",
+                        p.runtimeDir() + "/java/*",
+                        JAVA_MAIN,
+                        d.handler());
             case PROVIDED -> List.of(p.taskRoot() + "/bootstrap");
         };
     }
@@ -87,11 +96,15 @@ public final class LaunchPlans {
         // Overridable defaults first, then the user's variables, then the reserved ones, which always win.
         env.put("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin");
         env.put("LANG", "en_US.UTF-8");
-        env.put("LD_LIBRARY_PATH", "/lib64:/usr/lib64:" + p.runtimeDir() + ":" + p.runtimeDir() + "/lib:"
-                + p.taskRoot() + ":" + p.taskRoot() + "/lib:/opt/lib");
+        env.put(
+                "LD_LIBRARY_PATH",
+                "/lib64:/usr/lib64:" + p.runtimeDir() + ":" + p.runtimeDir() + "/lib:" + p.taskRoot() + ":"
+                        + p.taskRoot() + "/lib:/opt/lib");
         if (family == RuntimeFamily.NODEJS) {
-            env.put("NODE_PATH", "/opt/nodejs/node_modules:" + p.runtimeDir() + "/node_modules:" + p.runtimeDir()
-                    + ":" + p.taskRoot());
+            env.put(
+                    "NODE_PATH",
+                    "/opt/nodejs/node_modules:" + p.runtimeDir() + "/node_modules:" + p.runtimeDir() + ":"
+                            + p.taskRoot());
         }
         env.put("AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR");
         env.putAll(d.environment());

@@ -13,7 +13,8 @@ public final class RuntimeIds {
     /** 64 hex characters, the same for the same runtime identifier. */
     public static String hash(String runtimeId) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(("lamina:" + runtimeId).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(("lamina:" + runtimeId).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -113,7 +113,8 @@ public final class Runtimes {
         }
         int wanted = Integer.parseInt(id.replaceAll("[^0-9]", "").replaceFirst("^8$", "8"));
         Map.Entry<Integer, Path> atLeast = jdks.ceilingEntry(wanted);
-        return Optional.of(atLeast != null ? atLeast.getValue() : jdks.lastEntry().getValue());
+        return Optional.of(
+                atLeast != null ? atLeast.getValue() : jdks.lastEntry().getValue());
     }
 
     public static Optional<RuntimeFamily> family(String runtimeId) {

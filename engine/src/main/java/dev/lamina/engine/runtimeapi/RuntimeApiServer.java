@@ -95,11 +95,15 @@ public final class RuntimeApiServer implements AutoCloseable {
         String path = r.path();
         if (r.tooLarge()) {
             if (path.startsWith(PREFIX + "invocation/") && path.endsWith("/response")) {
-                String requestId = path.substring((PREFIX + "invocation/").length(), path.length() - "/response".length());
+                String requestId =
+                        path.substring((PREFIX + "invocation/").length(), path.length() - "/response".length());
                 return api.responseTooLarge(requestId);
             }
-            return Response.json(413, RuntimeApi.errorBody("RequestEntityTooLarge",
-                    "Exceeded maximum allowed payload size (" + MAX_BODY + " bytes)."));
+            return Response.json(
+                    413,
+                    RuntimeApi.errorBody(
+                            "RequestEntityTooLarge",
+                            "Exceeded maximum allowed payload size (" + MAX_BODY + " bytes)."));
         }
         if (!path.startsWith(PREFIX)) {
             return notFound();
@@ -157,7 +161,9 @@ public final class RuntimeApiServer implements AutoCloseable {
             }
             int colon = line.indexOf(':');
             if (colon > 0) {
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                headers.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
         }
         boolean http10 = parts.length > 2 && parts[2].equals("HTTP/1.0");
@@ -208,9 +214,17 @@ public final class RuntimeApiServer implements AutoCloseable {
 
     private static void write(OutputStream out, Response response) throws IOException {
         StringBuilder head = new StringBuilder(256)
-                .append("HTTP/1.1 ").append(response.status()).append(' ').append(reason(response.status())).append("\r\n")
-                .append("Content-Type: ").append(response.contentType()).append("\r\n")
-                .append("Content-Length: ").append(response.body().length).append("\r\n");
+                .append("HTTP/1.1 ")
+                .append(response.status())
+                .append(' ')
+                .append(reason(response.status()))
+                .append("\r\n")
+                .append("Content-Type: ")
+                .append(response.contentType())
+                .append("\r\n")
+                .append("Content-Length: ")
+                .append(response.body().length)
+                .append("\r\n");
         for (Map.Entry<String, String> h : response.headers().entrySet()) {
             head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
         }

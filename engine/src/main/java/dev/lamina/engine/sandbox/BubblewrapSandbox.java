@@ -42,8 +42,22 @@ public final class BubblewrapSandbox implements Sandbox {
     @Override
     public Process start(LaunchSpec spec, SandboxPaths paths) throws IOException {
         List<String> args = new ArrayList<>(List.of(
-                bwrap, "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-                "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc", "--proc", "/proc", "--dev", "/dev"));
+                bwrap,
+                "--die-with-parent",
+                "--unshare-pid",
+                "--unshare-ipc",
+                "--unshare-uts",
+                "--unshare-cgroup-try",
+                "--ro-bind",
+                "/usr",
+                "/usr",
+                "--ro-bind",
+                "/etc",
+                "/etc",
+                "--proc",
+                "/proc",
+                "--dev",
+                "/dev"));
         for (String top : List.of("bin", "sbin", "lib", "lib64", "lib32", "libx32")) {
             Path host = Path.of("/", top);
             if (Files.isSymbolicLink(host)) {
@@ -58,13 +72,21 @@ public final class BubblewrapSandbox implements Sandbox {
             }
         }
         args.addAll(List.of(
-                "--ro-bind", spec.codeDirectory().toString(), paths.taskRoot(),
-                "--ro-bind", spec.runtimeDirectory().toString(), paths.runtimeDir(),
-                "--bind", spec.tmpDirectory().toString(), "/tmp",
-                "--chdir", paths.taskRoot(),
+                "--ro-bind",
+                spec.codeDirectory().toString(),
+                paths.taskRoot(),
+                "--ro-bind",
+                spec.runtimeDirectory().toString(),
+                paths.runtimeDir(),
+                "--bind",
+                spec.tmpDirectory().toString(),
+                "/tmp",
+                "--chdir",
+                paths.taskRoot(),
                 "--"));
         args.addAll(spec.command().apply(paths));
-        ProcessBuilder builder = new ProcessBuilder(args).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(args)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().clear();

@@ -11,7 +11,8 @@ public final class ProcessSandbox implements Sandbox {
 
     @Override
     public SandboxPaths paths(LaunchSpec spec) {
-        return new SandboxPaths(spec.codeDirectory().toString(), spec.runtimeDirectory().toString());
+        return new SandboxPaths(
+                spec.codeDirectory().toString(), spec.runtimeDirectory().toString());
     }
 
     @Override

@@ -14,9 +14,17 @@ import org.junit.jupiter.api.Test;
 class LifecycleTest {
 
     private static final List<InstanceEvent> COLUMNS = List.of(
-            InstanceEvent.SPAWNED, InstanceEvent.RUNTIME_READY, InstanceEvent.INIT_FAILED, InstanceEvent.INIT_TIMED_OUT,
-            InstanceEvent.ASSIGNED, InstanceEvent.RESPONSE_SENT, InstanceEvent.ERROR_SENT, InstanceEvent.INVOKE_TIMED_OUT,
-            InstanceEvent.IDLE_EXPIRED, InstanceEvent.DRAIN_REQUESTED, InstanceEvent.PROCESS_EXITED);
+            InstanceEvent.SPAWNED,
+            InstanceEvent.RUNTIME_READY,
+            InstanceEvent.INIT_FAILED,
+            InstanceEvent.INIT_TIMED_OUT,
+            InstanceEvent.ASSIGNED,
+            InstanceEvent.RESPONSE_SENT,
+            InstanceEvent.ERROR_SENT,
+            InstanceEvent.INVOKE_TIMED_OUT,
+            InstanceEvent.IDLE_EXPIRED,
+            InstanceEvent.DRAIN_REQUESTED,
+            InstanceEvent.PROCESS_EXITED);
 
     // from \ event: SPAWNED RUNTIME_READY INIT_FAILED INIT_TIMED_OUT ASSIGNED RESPONSE_SENT ERROR_SENT
     //               INVOKE_TIMED_OUT IDLE_EXPIRED DRAIN_REQUESTED PROCESS_EXITED      ("-" = illegal)
@@ -38,9 +46,8 @@ class LifecycleTest {
             InstanceState from = InstanceState.valueOf(cells[0]);
             assertThat(cells).hasSize(COLUMNS.size() + 1);
             for (int i = 0; i < COLUMNS.size(); i++) {
-                Optional<InstanceState> expected = cells[i + 1].equals("-")
-                        ? Optional.empty()
-                        : Optional.of(InstanceState.valueOf(cells[i + 1]));
+                Optional<InstanceState> expected =
+                        cells[i + 1].equals("-") ? Optional.empty() : Optional.of(InstanceState.valueOf(cells[i + 1]));
                 assertThat(Lifecycle.next(from, COLUMNS.get(i)))
                         .as("%s + %s", from, COLUMNS.get(i))
                         .isEqualTo(expected);
@@ -69,6 +76,7 @@ class LifecycleTest {
     void a_process_exit_always_ends_in_dead_except_before_spawning() {
         Arrays.stream(InstanceState.values())
                 .filter(s -> s != InstanceState.COLD)
-                .forEach(s -> assertThat(Lifecycle.next(s, InstanceEvent.PROCESS_EXITED)).contains(InstanceState.DEAD));
+                .forEach(s -> assertThat(Lifecycle.next(s, InstanceEvent.PROCESS_EXITED))
+                        .contains(InstanceState.DEAD));
     }
 }

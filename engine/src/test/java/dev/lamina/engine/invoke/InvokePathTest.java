@@ -39,10 +39,16 @@ class InvokePathTest {
     @BeforeEach
     void start() {
         String bwrap = BubblewrapSandbox.find();
-        EngineConfig config = new EngineConfig(new Settings("us-east-1", "000000000000"),
-                bwrap != null ? new BubblewrapSandbox(bwrap) : new ProcessSandbox(), Runtimes.discover(Map.of()),
-                data.resolve("runtime"), data.resolve("instances"), (group, stream, ts, line) -> logs.add(line),
-                Duration.ofMinutes(1), Duration.ofSeconds(10), "http://127.0.0.1:1");
+        EngineConfig config = new EngineConfig(
+                new Settings("us-east-1", "000000000000"),
+                bwrap != null ? new BubblewrapSandbox(bwrap) : new ProcessSandbox(),
+                Runtimes.discover(Map.of()),
+                data.resolve("runtime"),
+                data.resolve("instances"),
+                (group, stream, ts, line) -> logs.add(line),
+                Duration.ofMinutes(1),
+                Duration.ofSeconds(10),
+                "http://127.0.0.1:1");
         data.resolve("runtime").toFile().mkdirs();
         engine = new Engine(config);
     }
@@ -52,15 +58,33 @@ class InvokePathTest {
         engine.close();
     }
 
-    private static FunctionDeployment deployment(String runtime, int timeout, String revision) throws URISyntaxException {
-        Path code = Path.of(InvokePathTest.class.getResource("/runtimes/" + runtime).toURI());
-        return new FunctionDeployment("f", "$LATEST", "arn:aws:lambda:us-east-1:000000000000:function:f",
-                "provided.al2023", "handler", 128, timeout, Map.of(), code, revision);
+    private static FunctionDeployment deployment(String runtime, int timeout, String revision)
+            throws URISyntaxException {
+        Path code =
+                Path.of(InvokePathTest.class.getResource("/runtimes/" + runtime).toURI());
+        return new FunctionDeployment(
+                "f",
+                "$LATEST",
+                "arn:aws:lambda:us-east-1:000000000000:function:f",
+                "provided.al2023",
+                "handler",
+                128,
+                timeout,
+                Map.of(),
+                code,
+                revision);
     }
 
     private InvocationResult invoke(FunctionDeployment d, String event) {
-        return engine.invoke(d, new Invocation(UUID.randomUUID().toString(), event.getBytes(StandardCharsets.UTF_8),
-                d.functionArn(), true, null, null));
+        return engine.invoke(
+                d,
+                new Invocation(
+                        UUID.randomUUID().toString(),
+                        event.getBytes(StandardCharsets.UTF_8),
+                        d.functionArn(),
+                        true,
+                        null,
+                        null));
     }
 
     private static String stream(InvocationResult r) {
@@ -92,7 +116,10 @@ class InvokePathTest {
         for (int i = 0; i < 3; i++) {
             calls.add(CompletableFuture.supplyAsync(() -> invoke(d, "{\"pause\":1}")));
         }
-        List<String> streams = calls.stream().map(CompletableFuture::join).map(InvokePathTest::stream).toList();
+        List<String> streams = calls.stream()
+                .map(CompletableFuture::join)
+                .map(InvokePathTest::stream)
+                .toList();
         assertThat(streams).doesNotHaveDuplicates().hasSize(3);
         assertThat(engine.instanceCount()).isEqualTo(3);
     }
@@ -112,9 +139,12 @@ class InvokePathTest {
         invoke(d, "{}");
         InvocationResult timedOut = invoke(d, "{\"sleep\":1}");
         assertThat(timedOut.functionError()).isEqualTo("Unhandled");
-        assertThat(body(timedOut)).matches(
-                "\\{\"errorType\":\"Sandbox.Timedout\",\"errorMessage\":\"RequestId: [0-9a-f-]{36} Error: Task timed out after 1.00 seconds\"}");
-        assertThat(timedOut.logTail()).contains("Task timed out after 1.00 seconds").contains("Status: timeout");
+        assertThat(body(timedOut))
+                .matches(
+                        "\\{\"errorType\":\"Sandbox.Timedout\",\"errorMessage\":\"RequestId: [0-9a-f-]{36} Error: Task timed out after 1.00 seconds\"}");
+        assertThat(timedOut.logTail())
+                .contains("Task timed out after 1.00 seconds")
+                .contains("Status: timeout");
         InvocationResult next = invoke(d, "{}");
         assertThat(next.failed()).isFalse();
         assertThat(next.logTail()).contains("Init Duration");
@@ -125,8 +155,9 @@ class InvokePathTest {
         FunctionDeployment d = deployment("scripted", 3, "r1");
         InvocationResult crashed = invoke(d, "{\"crash\":1}");
         assertThat(crashed.functionError()).isEqualTo("Unhandled");
-        assertThat(body(crashed)).matches(
-                "\\{\"errorType\":\"Runtime.ExitError\",\"errorMessage\":\"RequestId: [0-9a-f-]{36} Error: Runtime exited with error: exit status 3\"}");
+        assertThat(body(crashed))
+                .matches(
+                        "\\{\"errorType\":\"Runtime.ExitError\",\"errorMessage\":\"RequestId: [0-9a-f-]{36} Error: Runtime exited with error: exit status 3\"}");
         assertThat(crashed.logTail()).contains("Status: error\tError Type: Runtime.ExitError");
         assertThat(invoke(d, "{}").failed()).isFalse();
     }
@@ -138,9 +169,14 @@ class InvokePathTest {
         InvocationResult result = invoke(d, "{}");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertThat(result.functionError()).isEqualTo("Unhandled");
-        assertThat(body(result)).isEqualTo("{\"errorMessage\":\"cannot start\",\"errorType\":\"Runtime.Custom\",\"stackTrace\":[]}");
-        assertThat(result.logTail()).contains("failing init").contains("INIT_REPORT").contains("Status: error");
-        assertThat(logs.stream().filter(l -> l.startsWith("INIT_START")).count()).isEqualTo(1);
+        assertThat(body(result))
+                .isEqualTo("{\"errorMessage\":\"cannot start\",\"errorType\":\"Runtime.Custom\",\"stackTrace\":[]}");
+        assertThat(result.logTail())
+                .contains("failing init")
+                .contains("INIT_REPORT")
+                .contains("Status: error");
+        assertThat(logs.stream().filter(l -> l.startsWith("INIT_START")).count())
+                .isEqualTo(1);
     }
 
     @Test

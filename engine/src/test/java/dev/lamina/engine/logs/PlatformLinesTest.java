@@ -16,20 +16,23 @@ class PlatformLinesTest {
 
     @Test
     void report_line_of_a_cold_start_has_tab_separated_fields_and_init_duration() {
-        assertThat(PlatformLines.report(ID, 198.5, 512, 90, 524.75, null, null)).isEqualTo("REPORT RequestId: " + ID
-                + "\tDuration: 198.50 ms\tBilled Duration: 199 ms\tMemory Size: 512 MB\tMax Memory Used: 90 MB"
-                + "\tInit Duration: 524.75 ms\t");
+        assertThat(PlatformLines.report(ID, 198.5, 512, 90, 524.75, null, null))
+                .isEqualTo("REPORT RequestId: " + ID
+                        + "\tDuration: 198.50 ms\tBilled Duration: 199 ms\tMemory Size: 512 MB\tMax Memory Used: 90 MB"
+                        + "\tInit Duration: 524.75 ms\t");
     }
 
     @Test
     void report_line_of_a_warm_invocation_has_no_init_duration() {
-        assertThat(PlatformLines.report(ID, 1.234, 128, 16, null, null, null)).isEqualTo("REPORT RequestId: " + ID
-                + "\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 16 MB\t");
+        assertThat(PlatformLines.report(ID, 1.234, 128, 16, null, null, null))
+                .isEqualTo("REPORT RequestId: " + ID
+                        + "\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 16 MB\t");
     }
 
     @Test
     void report_line_of_a_timeout_and_of_a_crash_ends_with_the_status() {
-        assertThat(PlatformLines.report(ID, 1000, 128, 16, null, "timeout", null)).endsWith("\tStatus: timeout\t");
+        assertThat(PlatformLines.report(ID, 1000, 128, 16, null, "timeout", null))
+                .endsWith("\tStatus: timeout\t");
         assertThat(PlatformLines.report(ID, 3, 128, 16, null, "error", "Runtime.ExitError"))
                 .endsWith("\tStatus: error\tError Type: Runtime.ExitError\t");
     }
@@ -50,6 +53,7 @@ class PlatformLinesTest {
     @Test
     void init_report_names_phase_status_and_error_type() {
         assertThat(PlatformLines.initReport(12.345, "init", "error", "Runtime.ImportModuleError"))
-                .isEqualTo("INIT_REPORT Init Duration: 12.35 ms\tPhase: init\tStatus: error\tError Type: Runtime.ImportModuleError");
+                .isEqualTo(
+                        "INIT_REPORT Init Duration: 12.35 ms\tPhase: init\tStatus: error\tError Type: Runtime.ImportModuleError");
     }
 }
