@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param settings region and account, for ARNs and the instances' environment
  * @param sandbox how instances are started
  * @param runtimes the interpreters of this host
- * @param runtimeDirectory the runtimes' own files (bootstraps, the Java runtime client), mounted at /var/runtime
+ * @param runtimeDirectory the runtimes' own files, one folder per runtime family (python, nodejs, java, provided);
+ *     an instance sees its family's folder at /var/runtime
  * @param instancesDirectory where each instance's private /tmp is made (and removed)
  * @param logSink where log lines go
  * @param keepAlive how long an idle instance is kept before it is stopped

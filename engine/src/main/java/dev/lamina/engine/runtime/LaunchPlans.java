@@ -47,7 +47,7 @@ public final class LaunchPlans {
                 paths -> command(family, interpreter, d, paths),
                 paths -> environment(family, d, paths, runtimeApi, logStream),
                 d.codeDirectory(),
-                config.runtimeDirectory(),
+                config.runtimeDirectory().resolve(family.name().toLowerCase(java.util.Locale.ROOT)),
                 tmp,
                 logFile,
                 readOnly);
@@ -61,12 +61,12 @@ public final class LaunchPlans {
 
     static List<String> command(RuntimeFamily family, Path interpreter, FunctionDeployment d, SandboxPaths p) {
         return switch (family) {
-            case PYTHON -> List.of(interpreter.toString(), "-u", p.runtimeDir() + "/python/bootstrap.py");
+            case PYTHON -> List.of(interpreter.toString(), "-u", p.runtimeDir() + "/bootstrap.py");
             case NODEJS ->
                 List.of(
                         interpreter.toString(),
                         "--max-old-space-size=" + heapMegabytes(d.memorySize()),
-                        p.runtimeDir() + "/nodejs/bootstrap.mjs");
+                        p.runtimeDir() + "/index.mjs");
             case JAVA ->
                 List.of(
                         interpreter.toString(),
@@ -78,7 +78,7 @@ public final class LaunchPlans {
                         "--enable-native-access=ALL-UNNAMED",
                         "-Djava.io.tmpdir=/tmp",
                         "-cp",
-                        p.runtimeDir() + "/java/*",
+                        p.runtimeDir() + "/*",
                         JAVA_MAIN,
                         d.handler());
             case PROVIDED -> List.of(p.taskRoot() + "/bootstrap");

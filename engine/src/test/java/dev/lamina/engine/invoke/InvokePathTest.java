@@ -49,7 +49,7 @@ class InvokePathTest {
                 Duration.ofMinutes(1),
                 Duration.ofSeconds(10),
                 "http://127.0.0.1:1");
-        data.resolve("runtime").toFile().mkdirs();
+        data.resolve("runtime/provided").toFile().mkdirs();
         engine = new Engine(config);
     }
 

@@ -1,7 +1,7 @@
 /**
  * Lamina Node.js runtime bootstrap.
  *
- * Launched as `node <dir>/bootstrap.mjs`, cwd = the function's task root. It
+ * Launched as `node /var/runtime/index.mjs`, cwd = the function's task root. It
  * implements the Lambda Runtime API 2018-06-01 client loop and reproduces what
  * handlers and callers observe with AWS's Node.js runtime (nodejs18.x-22.x,
  * aws-lambda-nodejs-runtime-interface-client, "the RIC"): handler string
