@@ -1,9 +1,22 @@
 package dev.lamina.api;
 
+import dev.lamina.controlplane.Aliases;
+import dev.lamina.controlplane.Concurrency;
 import dev.lamina.controlplane.Functions;
+import dev.lamina.controlplane.Policies;
+import dev.lamina.controlplane.Tags;
 import dev.lamina.engine.invoke.Engine;
 import dev.lamina.model.Settings;
 import dev.lamina.store.Store;
 
 /** What operations work with: the control plane, the data plane, and the platform's settings. */
-public record ApiContext(Functions functions, Engine engine, Settings settings, Store store, Runnable flushLogs) {}
+public record ApiContext(
+        Functions functions,
+        Aliases aliases,
+        Concurrency concurrency,
+        Tags tags,
+        Policies policies,
+        Engine engine,
+        Settings settings,
+        Store store,
+        Runnable flushLogs) {}

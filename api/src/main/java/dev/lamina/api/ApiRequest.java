@@ -2,6 +2,7 @@ package dev.lamina.api;
 
 import dev.lamina.controlplane.ErrorCode;
 import dev.lamina.controlplane.LambdaException;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -11,7 +12,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * One request to the Lambda API, decoded from HTTP.
  *
  * @param pathParams the {@code {name}} parts of the route, URL-decoded
- * @param query query parameters (first value of each)
+ * @param query query parameters, each with all its values in order
  * @param headers request headers, names lower-cased
  * @param body the raw body
  * @param requestId the id this request is answered with ({@code x-amzn-RequestId})
@@ -19,7 +20,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  */
 public record ApiRequest(
         Map<String, String> pathParams,
-        Map<String, String> query,
+        Map<String, List<String>> query,
         Map<String, String> headers,
         byte[] body,
         String requestId,
@@ -29,8 +30,15 @@ public record ApiRequest(
         return pathParams.get(name);
     }
 
+    /** The first value of a query parameter, or null. */
     public String query(String name) {
-        return query.get(name);
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? null : values.getFirst();
+    }
+
+    /** Every value of a repeated query parameter, such as UntagResource's {@code tagKeys}. */
+    public List<String> queryAll(String name) {
+        return query.getOrDefault(name, List.of());
     }
 
     public String header(String lowerCaseName) {

@@ -28,6 +28,22 @@ public final class ErrorResponses {
         return new ApiResponse(response.status(), headers, response.body());
     }
 
+    /**
+     * AWS's 429 TooManyRequestsException: {@code Reason} in the body and {@code Retry-After} in the headers, as the
+     * error's shape declares.
+     */
+    public static ApiResponse throttled(String reason, String message) {
+        ObjectNode body = Wire.JSON.createObjectNode();
+        body.put("Reason", reason);
+        body.put("Type", ErrorCode.TOO_MANY_REQUESTS.type());
+        body.put(ErrorCode.TOO_MANY_REQUESTS.messageField(), message);
+        ApiResponse response = ApiResponse.json(ErrorCode.TOO_MANY_REQUESTS.status(), body);
+        Map<String, String> headers = new LinkedHashMap<>(response.headers());
+        headers.put("x-amzn-ErrorType", ErrorCode.TOO_MANY_REQUESTS.wireName());
+        headers.put("Retry-After", "1");
+        return new ApiResponse(response.status(), headers, response.body());
+    }
+
     /** Anything unexpected: AWS's 500 ServiceException, without internals. */
     public static ApiResponse internal(String requestId) {
         return of(

@@ -2,8 +2,10 @@ package dev.lamina.api;
 
 import dev.lamina.controlplane.ErrorCode;
 import dev.lamina.controlplane.LambdaException;
+import dev.lamina.engine.invoke.Throttled;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +46,8 @@ public final class LambdaApiHandler extends Handler.Abstract {
             answer = dispatch(request, requestId);
         } catch (LambdaException e) {
             answer = ErrorResponses.of(e);
+        } catch (Throttled e) {
+            answer = ErrorResponses.throttled(e.reason(), e.getMessage());
         } catch (RuntimeException e) {
             log.error(
                     "request {} {} failed",
@@ -79,10 +83,10 @@ public final class LambdaApiHandler extends Handler.Abstract {
         for (HttpField field : request.getHeaders()) {
             headers.putIfAbsent(field.getLowerCaseName(), field.getValue());
         }
-        Map<String, String> query = new HashMap<>();
+        Map<String, List<String>> query = new HashMap<>();
         Fields fields = Request.extractQueryParameters(request);
         for (Fields.Field f : fields) {
-            query.put(f.getName(), f.getValue());
+            query.put(f.getName(), f.getValues());
         }
         String endpoint = request.getHttpURI().getScheme() + "://" + Request.getServerName(request) + ":"
                 + Request.getServerPort(request);

@@ -1,6 +1,21 @@
 package dev.lamina.api;
 
+import dev.lamina.api.aliases.CreateAlias;
+import dev.lamina.api.aliases.DeleteAlias;
+import dev.lamina.api.aliases.GetAlias;
+import dev.lamina.api.aliases.ListAliases;
+import dev.lamina.api.aliases.UpdateAlias;
+import dev.lamina.api.concurrency.DeleteFunctionConcurrency;
+import dev.lamina.api.concurrency.GetFunctionConcurrency;
+import dev.lamina.api.concurrency.PutFunctionConcurrency;
 import dev.lamina.api.functions.CreateFunction;
+import dev.lamina.api.functions.ListVersionsByFunction;
+import dev.lamina.api.policies.AddPermission;
+import dev.lamina.api.policies.GetPolicy;
+import dev.lamina.api.policies.RemovePermission;
+import dev.lamina.api.tags.ListTags;
+import dev.lamina.api.tags.TagResource;
+import dev.lamina.api.tags.UntagResource;
 import dev.lamina.api.functions.DeleteFunction;
 import dev.lamina.api.functions.GetAccountSettings;
 import dev.lamina.api.functions.GetFunction;
@@ -59,6 +74,22 @@ public final class Routes {
                 "/2020-06-30/functions/{name}/code-signing-config",
                 "GetFunctionCodeSigningConfig",
                 new GetFunctionCodeSigningConfig(ctx));
+        add("GET", "/2015-03-31/functions/{name}/versions", "ListVersionsByFunction", new ListVersionsByFunction(ctx));
+        add("POST", "/2015-03-31/functions/{name}/aliases", "CreateAlias", new CreateAlias(ctx));
+        add("GET", "/2015-03-31/functions/{name}/aliases", "ListAliases", new ListAliases(ctx));
+        add("GET", "/2015-03-31/functions/{name}/aliases/{alias}", "GetAlias", new GetAlias(ctx));
+        add("PUT", "/2015-03-31/functions/{name}/aliases/{alias}", "UpdateAlias", new UpdateAlias(ctx));
+        add("DELETE", "/2015-03-31/functions/{name}/aliases/{alias}", "DeleteAlias", new DeleteAlias(ctx));
+        add("PUT", "/2017-10-31/functions/{name}/concurrency", "PutFunctionConcurrency", new PutFunctionConcurrency(ctx));
+        add("DELETE", "/2017-10-31/functions/{name}/concurrency", "DeleteFunctionConcurrency",
+                new DeleteFunctionConcurrency(ctx));
+        add("GET", "/2019-09-30/functions/{name}/concurrency", "GetFunctionConcurrency", new GetFunctionConcurrency(ctx));
+        add("POST", "/2017-03-31/tags/{arn}", "TagResource", new TagResource(ctx));
+        add("DELETE", "/2017-03-31/tags/{arn}", "UntagResource", new UntagResource(ctx));
+        add("GET", "/2017-03-31/tags/{arn}", "ListTags", new ListTags(ctx));
+        add("POST", "/2015-03-31/functions/{name}/policy", "AddPermission", new AddPermission(ctx));
+        add("GET", "/2015-03-31/functions/{name}/policy", "GetPolicy", new GetPolicy(ctx));
+        add("DELETE", "/2015-03-31/functions/{name}/policy/{sid}", "RemovePermission", new RemovePermission(ctx));
         add("GET", "/_lamina/health", "Health", new Health(ctx));
         add("GET", "/_lamina/code/{sha}.zip", "DownloadCode", new DownloadCode(ctx));
         add("GET", "/_lamina/logs/{name}", "ReadLogs", new ReadLogs(ctx));

@@ -33,9 +33,10 @@ public record FunctionRecord(
         tags = tags == null ? Map.of() : Map.copyOf(tags);
     }
 
-    /** The same function at another version label (publishing). */
-    public FunctionRecord asVersion(String newVersion) {
-        return new FunctionRecord(functionName, newVersion, runtime, handler, role, description, memorySize, timeout,
+    /** The same function at another version label (publishing), with the version's description if given. */
+    public FunctionRecord asVersion(String newVersion, String versionDescription) {
+        return new FunctionRecord(functionName, newVersion, runtime, handler, role,
+                versionDescription != null ? versionDescription : description, memorySize, timeout,
                 ephemeralStorage, architectures, environment, codeSha256Hex, codeSha256, codeSize, lastModified,
                 revisionId, logFormat, tags);
     }

@@ -192,7 +192,23 @@ public final class Functions {
 
     /** Publishes $LATEST as the next version number, unless the latest version already has the same code and configuration. */
     public synchronized FunctionRecord publishVersion(String nameParam) {
+        return publishVersion(nameParam, null, null, null);
+    }
+
+    /**
+     * PublishVersion: snapshots $LATEST as the next version number. When the newest version already holds this
+     * revision, it is returned instead (as AWS does). {@code codeSha256} and {@code revisionId}, when given, must
+     * match $LATEST.
+     */
+    public synchronized FunctionRecord publishVersion(
+            String nameParam, String codeSha256, String revisionId, String description) {
         FunctionRecord latest = latest(nameParam);
+        if (codeSha256 != null && !codeSha256.equals(latest.codeSha256())) {
+            throw LambdaException.invalidParameter("CodeSHA256 (" + codeSha256 + ") is different from current"
+                    + " CodeSHA256 in $LATEST (" + latest.codeSha256() + "). Please try again with the CodeSHA256 in"
+                    + " $LATEST.");
+        }
+        checkRevision(latest, revisionId);
         Map<String, Entry> versions = snapshot.get(latest.functionName());
         int next = 1;
         for (String v : versions.keySet()) {
@@ -205,10 +221,39 @@ public final class Functions {
                 next = Math.max(next, n + 1);
             }
         }
-        FunctionRecord version = latest.asVersion(Integer.toString(next));
+        for (String v : store.listVersionLabels(latest.functionName())) {
+            if (!v.equals(LATEST)) {
+                next = Math.max(next, Integer.parseInt(v) + 1); // numbers of deleted versions are never reused
+            }
+        }
+        FunctionRecord version = latest.asVersion(Integer.toString(next), description);
         store.putVersion(version.functionName(), version.version(), JSON.writeValueAsString(version));
         remember(version);
         return version;
+    }
+
+    /** All versions of a function, $LATEST first, then by number. */
+    public List<FunctionRecord> versions(String nameParam) {
+        FunctionRecord latest = latest(nameParam);
+        return snapshot.getOrDefault(latest.functionName(), Map.of()).values().stream()
+                .map(Entry::record)
+                .sorted(java.util.Comparator.comparing(
+                        (FunctionRecord r) -> r.version().equals(LATEST) ? -1L : Long.parseLong(r.version())))
+                .toList();
+    }
+
+    /** Deletes one published version (never $LATEST: that is the function itself). */
+    public synchronized void deleteVersion(String name, String version) {
+        if (version.equals(LATEST)) {
+            throw LambdaException.invalidParameter("$LATEST version cannot be deleted without deleting the function.");
+        }
+        Map<String, Entry> versions = snapshot.get(name);
+        if (versions == null || !versions.containsKey(version)) {
+            throw LambdaException.notFound(settings.functionArn(name, version));
+        }
+        store.markVersionDeleted(name, version);
+        versions.remove(version);
+        changed.accept(name, versions.get(LATEST).deployment());
     }
 
     public synchronized void delete(String nameParam, String qualifierParam) {
@@ -216,8 +261,9 @@ public final class Functions {
         if (!snapshot.containsKey(ref.name())) {
             throw LambdaException.notFound(settings.functionArn(ref.name()));
         }
-        if (ref.qualifier() != null && !ref.qualifier().equals(LATEST)) {
-            throw LambdaException.invalidParameter("Deleting a single version is not supported yet: delete the function.");
+        if (ref.qualifier() != null) {
+            deleteVersion(ref.name(), ref.qualifier());
+            return;
         }
         store.deleteFunction(ref.name());
         snapshot.remove(ref.name());
@@ -334,8 +380,8 @@ public final class Functions {
     }
 
     /** A function name parameter (name, partial or full ARN, with an optional {@code :qualifier}) and a qualifier. */
-    record FunctionRef(String name, String qualifier) {
-        static FunctionRef parse(String param, String qualifierParam) {
+    public record FunctionRef(String name, String qualifier) {
+        public static FunctionRef parse(String param, String qualifierParam) {
             new Validation()
                     .required(param, "functionName")
                     .length(param, "functionName", 1, 256)

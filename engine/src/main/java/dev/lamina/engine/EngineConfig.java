@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param keepAlive how long an idle instance is kept before it is stopped
  * @param initTimeout the limit on a runtime's init (10 s on AWS)
  * @param lambdaEndpoint this server's URL, given to functions as {@code AWS_ENDPOINT_URL_LAMBDA}
+ * @param accountConcurrency the account's concurrency limit (AWS's default quota is 1000)
  */
 public record EngineConfig(
         Settings settings,
@@ -30,4 +31,5 @@ public record EngineConfig(
         LogSink logSink,
         Duration keepAlive,
         Duration initTimeout,
-        String lambdaEndpoint) {}
+        String lambdaEndpoint,
+        int accountConcurrency) {}

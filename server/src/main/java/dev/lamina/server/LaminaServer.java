@@ -2,7 +2,11 @@ package dev.lamina.server;
 
 import dev.lamina.api.ApiContext;
 import dev.lamina.api.LambdaApiHandler;
+import dev.lamina.controlplane.Aliases;
+import dev.lamina.controlplane.Concurrency;
 import dev.lamina.controlplane.Functions;
+import dev.lamina.controlplane.Policies;
+import dev.lamina.controlplane.Tags;
 import dev.lamina.engine.EngineConfig;
 import dev.lamina.engine.invoke.Engine;
 import dev.lamina.engine.runtime.Runtimes;
@@ -85,11 +89,22 @@ public final class LaminaServer implements AutoCloseable {
                 logs,
                 config.keepAlive(),
                 Duration.ofSeconds(10),
-                endpoint.toString());
+                endpoint.toString(),
+                config.accountConcurrency());
         Engine engine = new Engine(engineConfig);
         Functions functions = new Functions(
                 store, settings, runtimes, data.resolve("code"), (name, latest) -> engine.retire(name, latest));
-        http.setHandler(new LambdaApiHandler(new ApiContext(functions, engine, settings, store, logs::flush)));
+        ApiContext api = new ApiContext(
+                functions,
+                new Aliases(store, settings, functions),
+                new Concurrency(store, functions, engine.limits()),
+                new Tags(store, settings, functions),
+                new Policies(store, settings, functions),
+                engine,
+                settings,
+                store,
+                logs::flush);
+        http.setHandler(new LambdaApiHandler(api));
         http.start();
         return new LaminaServer(http, engine, store, logs, endpoint, sandbox.name());
     }

@@ -57,6 +57,8 @@ public final class Main {
         Duration keepAlive = env.containsKey("LAMINA_KEEP_ALIVE_SECONDS")
                 ? Duration.ofSeconds(Long.parseLong(env.get("LAMINA_KEEP_ALIVE_SECONDS")))
                 : d.keepAlive();
+        int accountConcurrency = Integer.parseInt(
+                env.getOrDefault("LAMINA_ACCOUNT_CONCURRENCY", Integer.toString(d.accountConcurrency())));
         Map<String, String> runtimes = new HashMap<>();
         env.forEach((k, v) -> {
             if (k.startsWith("LAMINA_RUNTIME_")) {
@@ -73,6 +75,7 @@ public final class Main {
                 case "--region" -> region = value;
                 case "--account-id" -> account = value;
                 case "--keep-alive" -> keepAlive = Duration.ofSeconds(Long.parseLong(value));
+                case "--account-concurrency" -> accountConcurrency = Integer.parseInt(value);
                 case "--runtime" -> {
                     int eq = value.indexOf('=');
                     if (eq < 1) {
@@ -86,7 +89,8 @@ public final class Main {
         if (!account.matches("\\d{12}")) {
             usage("the account id must be 12 digits");
         }
-        ServerConfig config = new ServerConfig(host, port, dataDir, region, account, keepAlive, Map.copyOf(runtimes));
+        ServerConfig config = new ServerConfig(
+                host, port, dataDir, region, account, keepAlive, Map.copyOf(runtimes), accountConcurrency);
         LaminaServer server = LaminaServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param accountId the 12-digit account every ARN names
  * @param keepAlive how long an idle instance is kept warm
  * @param runtimeOverrides runtime identifier → interpreter executable
+ * @param accountConcurrency the account's concurrency limit, shared by functions without reserved concurrency
  */
 public record ServerConfig(
         String host,
@@ -22,7 +23,8 @@ public record ServerConfig(
         String region,
         String accountId,
         Duration keepAlive,
-        Map<String, String> runtimeOverrides) {
+        Map<String, String> runtimeOverrides,
+        int accountConcurrency) {
 
     public static final int DEFAULT_PORT = 7711;
 
@@ -34,19 +36,23 @@ public record ServerConfig(
                 "us-east-1",
                 "000000000000",
                 Duration.ofMinutes(5),
-                Map.of());
+                Map.of(), 1000);
     }
 
     /** For tests: any free port, the given data directory, a short keep-alive. */
     public static ServerConfig forTests(Path dataDir) {
-        return new ServerConfig("127.0.0.1", 0, dataDir, "us-east-1", "000000000000", Duration.ofSeconds(30), Map.of());
+        return new ServerConfig("127.0.0.1", 0, dataDir, "us-east-1", "000000000000", Duration.ofSeconds(30), Map.of(), 1000);
     }
 
     public ServerConfig withKeepAlive(Duration value) {
-        return new ServerConfig(host, port, dataDir, region, accountId, value, runtimeOverrides);
+        return new ServerConfig(host, port, dataDir, region, accountId, value, runtimeOverrides, accountConcurrency);
+    }
+
+    public ServerConfig withAccountConcurrency(int value) {
+        return new ServerConfig(host, port, dataDir, region, accountId, keepAlive, runtimeOverrides, value);
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(host, value, dataDir, region, accountId, keepAlive, runtimeOverrides);
+        return new ServerConfig(host, value, dataDir, region, accountId, keepAlive, runtimeOverrides, accountConcurrency);
     }
 }

@@ -27,7 +27,7 @@ import org.sqlite.SQLiteConfig;
  */
 public final class Store implements AutoCloseable {
 
-    private static final int SCHEMA_VERSION = 1;
+    private static final int SCHEMA_VERSION = 2;
 
     private final Connection connection;
     private final BlobStore blobs;
@@ -56,42 +56,58 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * Brings the schema up to {@link #SCHEMA_VERSION}, one numbered step at a time, each in its own transaction.
+     * Steps only add; a newer server opens an older store, never the other way round.
+     */
     private static void migrate(Connection c) throws SQLException {
         int version;
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("PRAGMA user_version")) {
             version = rs.getInt(1);
         }
-        if (version >= SCHEMA_VERSION) {
-            return;
+        for (int step = version + 1; step <= SCHEMA_VERSION; step++) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                for (String sql : MIGRATIONS.get(step - 1)) {
+                    s.execute(sql);
+                }
+                s.execute("PRAGMA user_version = " + step);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
         }
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-            s.execute(
+    }
+
+    /** Schema steps; step N (1-based) takes the store from user_version N-1 to N. */
+    private static final List<List<String>> MIGRATIONS = List.of(
+            List.of(
                     """
                     CREATE TABLE IF NOT EXISTS function_versions (
                       name TEXT NOT NULL,
                       version TEXT NOT NULL,
                       doc TEXT NOT NULL,
-                      PRIMARY KEY (name, version))""");
-            s.execute(
+                      PRIMARY KEY (name, version))""",
                     """
                     CREATE TABLE IF NOT EXISTS log_events (
                       seq INTEGER PRIMARY KEY AUTOINCREMENT,
                       log_group TEXT NOT NULL,
                       log_stream TEXT NOT NULL,
                       timestamp INTEGER NOT NULL,
-                      message TEXT NOT NULL)""");
-            s.execute("CREATE INDEX IF NOT EXISTS log_events_by_group ON log_events (log_group, seq)");
-            s.execute("PRAGMA user_version = " + SCHEMA_VERSION);
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
-    }
+                      message TEXT NOT NULL)""",
+                    "CREATE INDEX IF NOT EXISTS log_events_by_group ON log_events (log_group, seq)"),
+            List.of(
+                    """
+                    CREATE TABLE IF NOT EXISTS function_settings (
+                      name TEXT NOT NULL,
+                      kind TEXT NOT NULL,
+                      key TEXT NOT NULL,
+                      doc TEXT NOT NULL,
+                      PRIMARY KEY (name, kind, key))"""));
 
     public BlobStore blobs() {
         return blobs;
@@ -103,7 +119,8 @@ public final class Store implements AutoCloseable {
     }
 
     public synchronized Optional<String> getVersion(String name, String version) {
-        List<String> docs = query("SELECT doc FROM function_versions WHERE name = ? AND version = ?", name, version);
+        List<String> docs =
+                query("SELECT doc FROM function_versions WHERE name = ? AND version = ? AND doc <> ''", name, version);
         return docs.stream().findFirst();
     }
 
@@ -114,12 +131,69 @@ public final class Store implements AutoCloseable {
 
     /** Every stored version of every function. */
     public synchronized List<String> listAllVersions() {
-        return query("SELECT doc FROM function_versions ORDER BY name, version");
+        return query("SELECT doc FROM function_versions WHERE doc <> '' ORDER BY name, version");
     }
 
-    /** Deletes a function with all its versions; answers whether it existed. */
+    /** Deletes a function with all its versions and settings, in one transaction; answers whether it existed. */
     public synchronized boolean deleteFunction(String name) {
-        return update("DELETE FROM function_versions WHERE name = ?", name) > 0;
+        try {
+            connection.setAutoCommit(false);
+            try {
+                int versions = update("DELETE FROM function_versions WHERE name = ?", name);
+                update("DELETE FROM function_settings WHERE name = ?", name);
+                connection.commit();
+                return versions > 0;
+            } catch (RuntimeException | SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot delete " + name, e);
+        }
+    }
+
+    /**
+     * Deletes one version of a function, keeping a tombstone so that its number is never published again (AWS never
+     * reuses version numbers). Tombstones are not returned by {@link #listAllVersions}.
+     */
+    public synchronized void markVersionDeleted(String name, String version) {
+        update("UPDATE function_versions SET doc = '' WHERE name = ? AND version = ?", name, version);
+    }
+
+    /** Every version label a function ever had, deleted ones included. */
+    public synchronized List<String> listVersionLabels(String name) {
+        return query("SELECT version FROM function_versions WHERE name = ?", name);
+    }
+
+    /**
+     * Inserts or replaces one setting of a function: an alias, its concurrency, its tags, its policy... {@code kind}
+     * names the sort, {@code key} tells settings of one kind apart (an alias name, a qualifier, or "" for one of a
+     * kind).
+     */
+    public synchronized void putSetting(String name, String kind, String key, String doc) {
+        update("INSERT OR REPLACE INTO function_settings (name, kind, key, doc) VALUES (?, ?, ?, ?)", name, kind, key, doc);
+    }
+
+    public synchronized Optional<String> getSetting(String name, String kind, String key) {
+        return query("SELECT doc FROM function_settings WHERE name = ? AND kind = ? AND key = ?", name, kind, key)
+                .stream()
+                .findFirst();
+    }
+
+    /** The settings of one kind of one function, by key. */
+    public synchronized List<String> listSettings(String name, String kind) {
+        return query("SELECT doc FROM function_settings WHERE name = ? AND kind = ? ORDER BY key", name, kind);
+    }
+
+    /** The settings of one kind across all functions. */
+    public synchronized List<String> listSettings(String kind) {
+        return query("SELECT doc FROM function_settings WHERE kind = ? ORDER BY name, key", kind);
+    }
+
+    public synchronized boolean deleteSetting(String name, String kind, String key) {
+        return update("DELETE FROM function_settings WHERE name = ? AND kind = ? AND key = ?", name, kind, key) > 0;
     }
 
     /** Appends log events in one transaction. */

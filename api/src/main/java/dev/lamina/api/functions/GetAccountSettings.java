@@ -17,8 +17,8 @@ public record GetAccountSettings(ApiContext ctx) implements Operation {
                 .put("TotalCodeSize", 80_530_636_800L)
                 .put("CodeSizeUnzipped", DeploymentPackage.MAX_UNZIPPED)
                 .put("CodeSizeZipped", DeploymentPackage.MAX_ZIPPED)
-                .put("ConcurrentExecutions", 1000)
-                .put("UnreservedConcurrentExecutions", 1000);
+                .put("ConcurrentExecutions", ctx.concurrency().accountLimit())
+                .put("UnreservedConcurrentExecutions", ctx.concurrency().unreservedLimit());
         body.putObject("AccountUsage")
                 .put("TotalCodeSize", ctx.functions().totalCodeSize())
                 .put("FunctionCount", ctx.functions().list().size());

@@ -12,18 +12,22 @@ import tools.jackson.databind.node.ObjectNode;
 public record GetFunction(ApiContext ctx) implements Operation {
     @Override
     public ApiResponse handle(ApiRequest request) {
-        FunctionRecord r = ctx.functions()
-                .get(request.path("name"), request.query("Qualifier"))
+        FunctionRecord r = ctx.aliases()
+                .resolve(request.path("name"), request.query("Qualifier"))
+                .entry()
                 .record();
         ObjectNode body = Wire.JSON.createObjectNode();
         body.set("Configuration", Wire.configuration(r, ctx.settings()));
         body.putObject("Code")
                 .put("RepositoryType", "S3")
                 .put("Location", request.endpoint() + "/_lamina/code/" + r.codeSha256Hex() + ".zip");
-        if (!r.tags().isEmpty()) {
-            ObjectNode tags = body.putObject("Tags");
-            r.tags().forEach(tags::put);
+        var tags = ctx.tags().list(ctx.settings().functionArn(r.functionName()));
+        if (!tags.isEmpty()) {
+            ObjectNode tagNode = body.putObject("Tags");
+            tags.forEach(tagNode::put);
         }
+        ctx.concurrency().get(r.functionName()).ifPresent(v -> body.putObject("Concurrency")
+                .put("ReservedConcurrentExecutions", v));
         return ApiResponse.json(200, body);
     }
 }

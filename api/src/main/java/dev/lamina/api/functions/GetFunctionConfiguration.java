@@ -10,8 +10,9 @@ import dev.lamina.api.Wire;
 public record GetFunctionConfiguration(ApiContext ctx) implements Operation {
     @Override
     public ApiResponse handle(ApiRequest request) {
-        var record = ctx.functions()
-                .get(request.path("name"), request.query("Qualifier"))
+        var record = ctx.aliases()
+                .resolve(request.path("name"), request.query("Qualifier"))
+                .entry()
                 .record();
         return ApiResponse.json(200, Wire.configuration(record, ctx.settings()));
     }

@@ -6,7 +6,7 @@ import dev.lamina.api.ApiResponse;
 import dev.lamina.api.Operation;
 import dev.lamina.api.Wire;
 import dev.lamina.controlplane.ErrorCode;
-import dev.lamina.controlplane.Functions;
+import dev.lamina.controlplane.Aliases;
 import dev.lamina.controlplane.LambdaException;
 import dev.lamina.model.FunctionDeployment;
 import dev.lamina.model.Invocation;
@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -34,7 +35,8 @@ public record Invoke(ApiContext ctx) implements Operation {
 
     @Override
     public ApiResponse handle(ApiRequest request) {
-        Functions.Entry entry = ctx.functions().get(request.path("name"), request.query("Qualifier"));
+        Aliases.Resolved resolved =
+                ctx.aliases().resolve(request.path("name"), request.query("Qualifier"), ThreadLocalRandom.current()::nextDouble);
         String type = request.header("x-amz-invocation-type");
         if (type == null) {
             type = "RequestResponse";
@@ -61,11 +63,9 @@ public record Invoke(ApiContext ctx) implements Operation {
         if (type.equals("DryRun")) {
             return ApiResponse.empty(204);
         }
-        FunctionDeployment deployment = entry.deployment();
-        String qualifier = request.query("Qualifier");
-        String invokedArn = qualifier != null
-                ? ctx.settings().functionArn(deployment.functionName(), qualifier)
-                : invokedArn(request.path("name"), deployment);
+        FunctionDeployment deployment = resolved.entry().deployment();
+        // The function sees the ARN the caller used, with its qualifier, as on AWS.
+        String invokedArn = ctx.settings().functionArn(deployment.functionName(), resolved.qualifier());
         boolean tail = "Tail".equals(request.header("x-amz-log-type"));
         Invocation invocation = new Invocation(
                 request.requestId(), payload, invokedArn, tail, clientContext, request.header("x-amzn-trace-id"));
@@ -82,18 +82,6 @@ public record Invoke(ApiContext ctx) implements Operation {
                     Base64.getEncoder().encodeToString(result.logTail().getBytes(StandardCharsets.UTF_8)));
         }
         return new ApiResponse(200, headers, result.payload());
-    }
-
-    /** The ARN the caller used: a qualifier given in the name parameter is kept, as AWS passes it to the function. */
-    private String invokedArn(String nameParam, FunctionDeployment d) {
-        int colon = nameParam.lastIndexOf(':');
-        if (!nameParam.startsWith("arn:") && colon > 0) {
-            return ctx.settings().functionArn(d.functionName(), nameParam.substring(colon + 1));
-        }
-        if (nameParam.startsWith("arn:") && nameParam.split(":").length == 8) {
-            return ctx.settings().functionArn(d.functionName(), nameParam.substring(colon + 1));
-        }
-        return d.functionArn();
     }
 
     /** The payload unchanged when it is one JSON value; otherwise AWS's InvalidRequestContentException. */

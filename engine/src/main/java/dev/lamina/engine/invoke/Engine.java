@@ -30,10 +30,12 @@ public final class Engine implements AutoCloseable {
     private final LaunchPlans plans;
     private final ScheduledExecutorService timers;
     private final Map<String, InstancePool> pools = new ConcurrentHashMap<>();
+    private final ConcurrencyLimits limits;
 
     public Engine(EngineConfig config) {
         this.config = config;
         this.plans = new LaunchPlans(config);
+        this.limits = new ConcurrencyLimits(config.accountConcurrency());
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "instance-timers");
             t.setDaemon(true);
@@ -43,14 +45,27 @@ public final class Engine implements AutoCloseable {
         timers.scheduleWithFixedDelay(this::expireIdle, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** Runs one synchronous invocation and waits for its result. Never throws for a function's failure. */
+    /**
+     * Runs one synchronous invocation and waits for its result. Never throws for a function's failure; throws
+     * {@link Throttled} when a concurrency limit leaves no room, before anything runs.
+     */
     public InvocationResult invoke(FunctionDeployment deployment, Invocation invocation) {
-        InstancePool pool = pools.computeIfAbsent(deployment.instanceKey(), key -> newPool(deployment));
-        Pending pending = new Pending(invocation);
-        Instance instance = pool.acquire(pending);
-        InvocationResult result = pending.result().join();
-        pool.release(instance);
-        return result;
+        ConcurrencyLimits.Permit permit = limits.admit(deployment.functionName());
+        try {
+            InstancePool pool = pools.computeIfAbsent(deployment.instanceKey(), key -> newPool(deployment));
+            Pending pending = new Pending(invocation);
+            Instance instance = pool.acquire(pending);
+            InvocationResult result = pending.result().join();
+            pool.release(instance);
+            return result;
+        } finally {
+            limits.release(permit);
+        }
+    }
+
+    /** The account's and functions' concurrency limits, which the control plane sets. */
+    public ConcurrencyLimits limits() {
+        return limits;
     }
 
     private InstancePool newPool(FunctionDeployment deployment) {

@@ -48,7 +48,8 @@ class InvokePathTest {
                 (group, stream, ts, line) -> logs.add(line),
                 Duration.ofMinutes(1),
                 Duration.ofSeconds(10),
-                "http://127.0.0.1:1");
+                "http://127.0.0.1:1",
+                1000);
         data.resolve("runtime/provided").toFile().mkdirs();
         engine = new Engine(config);
     }
