@@ -6,7 +6,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -54,8 +56,11 @@ public final class DeploymentPackage {
             extract(zip, staging);
             try {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
-                deleteTree(staging); // another upload of the same code won
+            } catch (java.nio.file.FileSystemException raced) {
+                if (!Files.isDirectory(target)) {
+                    throw raced;
+                }
+                deleteTree(staging); // another upload of the same code won (Linux says "Directory not empty")
             }
         } catch (IOException e) {
             deleteTree(staging);
@@ -79,6 +84,8 @@ public final class DeploymentPackage {
         }
         try (file) {
             List<String> unreadable = new ArrayList<>();
+            // Links are made after every file and folder, so that no entry is ever written through a link.
+            List<ZipArchiveEntry> links = new ArrayList<>();
             long total = 0;
             byte[] buffer = new byte[64 * 1024];
             for (ZipArchiveEntry entry : entries) {
@@ -93,14 +100,7 @@ public final class DeploymentPackage {
                 }
                 int mode = entry.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX ? entry.getUnixMode() : 0;
                 if ((mode & S_IFMT) == S_IFLNK) {
-                    String linkTarget = new String(file.getInputStream(entry).readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
-                    Path resolved = dest.getParent().resolve(linkTarget).normalize();
-                    if (linkTarget.startsWith("/") || !resolved.startsWith(root)) {
-                        throw LambdaException.invalidParameter("Could not unzip uploaded file: the link '" + name
-                                + "' points outside the package (to '" + linkTarget + "').");
-                    }
-                    Files.createDirectories(dest.getParent());
-                    Files.createSymbolicLink(dest, Path.of(linkTarget));
+                    links.add(entry);
                     continue;
                 }
                 int permissions = mode & 0777;
@@ -108,15 +108,16 @@ public final class DeploymentPackage {
                     if (permissions != 0 && (permissions & 0005) != 0005) {
                         unreadable.add(name + " (" + Integer.toOctalString(permissions) + ")");
                     }
-                    Files.createDirectories(dest);
+                    createDirectories(dest, name);
                     continue;
                 }
                 if (permissions != 0 && (permissions & 0004) == 0) {
                     unreadable.add(name + " (" + Integer.toOctalString(permissions) + ")");
                 }
-                Files.createDirectories(dest.getParent());
+                createDirectories(dest.getParent(), name);
                 try (InputStream in = file.getInputStream(entry);
-                        OutputStream out = Files.newOutputStream(dest)) {
+                        OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW,
+                                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                     int n;
                     while ((n = in.read(buffer)) > 0) {
                         total += n;
@@ -126,12 +127,17 @@ public final class DeploymentPackage {
                         }
                         out.write(buffer, 0, n);
                     }
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    throw clash(name);
                 } catch (IOException e) {
                     throw LambdaException.invalidParameter(
                             "Could not unzip uploaded file. Please check your file, then try to upload again.");
                 }
                 boolean executable = (permissions & 0100) != 0;
                 Files.setPosixFilePermissions(dest, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+            for (ZipArchiveEntry link : links) {
+                makeLink(file, link, root);
             }
             if (!unreadable.isEmpty()) {
                 throw LambdaException.invalidParameter("The deployment package has files or folders that the function"
@@ -145,6 +151,45 @@ public final class DeploymentPackage {
                 }
             }
         }
+    }
+
+    /** A link of the package: it must stay inside the package, and must not sit inside another link. */
+    private static void makeLink(ZipFile file, ZipArchiveEntry entry, Path root) throws IOException {
+        String name = entry.getName();
+        Path dest = root.resolve(name).normalize();
+        String linkTarget;
+        try (InputStream in = file.getInputStream(entry)) {
+            linkTarget = new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Path resolved = dest.getParent().resolve(linkTarget).normalize();
+        if (linkTarget.startsWith("/") || !resolved.startsWith(root)) {
+            throw LambdaException.invalidParameter("Could not unzip uploaded file: the link '" + name
+                    + "' points outside the package (to '" + linkTarget + "').");
+        }
+        createDirectories(dest.getParent(), name);
+        if (!dest.getParent().toRealPath().equals(root.toRealPath().resolve(root.relativize(dest.getParent())))) {
+            throw LambdaException.invalidParameter("Could not unzip uploaded file: the link '" + name
+                    + "' would be made inside another link.");
+        }
+        try {
+            Files.createSymbolicLink(dest, Path.of(linkTarget));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw clash(name);
+        }
+    }
+
+    /** Creates folders of the package; an entry that is a file where a folder must be is a clash. */
+    private static void createDirectories(Path dir, String entryName) throws IOException {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw clash(entryName);
+        }
+    }
+
+    private static LambdaException clash(String entryName) {
+        return LambdaException.invalidParameter("Could not unzip uploaded file: the entry '" + entryName
+                + "' clashes with another entry of the same name.");
     }
 
     static void deleteTree(Path root) {

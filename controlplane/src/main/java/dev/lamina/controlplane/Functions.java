@@ -181,6 +181,7 @@ public final class Functions {
             throw LambdaException.invalidParameter("Please provide a deployment package: ZipFile is required"
                     + " (Lamina does not read S3 locations or images).");
         }
+        validateSettings(new FunctionSettings(null, null, null, null, null, null, null, architectures, null, null));
         String sha = storeCode(zip);
         FunctionRecord updated = new FunctionRecord(current.functionName(), LATEST, current.runtime(),
                 current.handler(), current.role(), current.description(), current.memorySize(), current.timeout(),
@@ -209,27 +210,38 @@ public final class Functions {
                     + " $LATEST.");
         }
         checkRevision(latest, revisionId);
-        Map<String, Entry> versions = snapshot.get(latest.functionName());
-        int next = 1;
-        for (String v : versions.keySet()) {
-            if (!v.equals(LATEST)) {
-                int n = Integer.parseInt(v);
-                FunctionRecord existing = versions.get(v).record();
-                if (existing.revisionId().equals(latest.revisionId())) {
-                    return existing;
-                }
-                next = Math.max(next, n + 1);
-            }
+        FunctionRecord newest = snapshot.get(latest.functionName()).values().stream()
+                .map(Entry::record)
+                .filter(r -> !r.version().equals(LATEST))
+                .max(java.util.Comparator.comparingLong(r -> Long.parseLong(r.version())))
+                .orElse(null);
+        if (newest != null && sameCodeAndConfiguration(newest, latest)) {
+            return newest; // AWS publishes nothing new when nothing changed since the last version
         }
+        long next = 1;
         for (String v : store.listVersionLabels(latest.functionName())) {
             if (!v.equals(LATEST)) {
-                next = Math.max(next, Integer.parseInt(v) + 1); // numbers of deleted versions are never reused
+                next = Math.max(next, Long.parseLong(v) + 1); // numbers of deleted versions are never reused
             }
         }
-        FunctionRecord version = latest.asVersion(Integer.toString(next), description);
+        FunctionRecord version = latest.asVersion(Long.toString(next), description);
         store.putVersion(version.functionName(), version.version(), JSON.writeValueAsString(version));
         remember(version);
         return version;
+    }
+
+    /** Whether two versions run the same code with the same configuration (ignoring labels, revisions and times). */
+    static boolean sameCodeAndConfiguration(FunctionRecord a, FunctionRecord b) {
+        return a.codeSha256Hex().equals(b.codeSha256Hex())
+                && java.util.Objects.equals(a.runtime(), b.runtime())
+                && java.util.Objects.equals(a.handler(), b.handler())
+                && java.util.Objects.equals(a.role(), b.role())
+                && a.memorySize() == b.memorySize()
+                && a.timeout() == b.timeout()
+                && a.ephemeralStorage() == b.ephemeralStorage()
+                && a.architectures().equals(b.architectures())
+                && a.environment().equals(b.environment())
+                && java.util.Objects.equals(a.logFormat(), b.logFormat());
     }
 
     /** All versions of a function, $LATEST first, then by number. */

@@ -21,6 +21,7 @@ import java.time.Duration;
  * @param initTimeout the limit on a runtime's init (10 s on AWS)
  * @param lambdaEndpoint this server's URL, given to functions as {@code AWS_ENDPOINT_URL_LAMBDA}
  * @param accountConcurrency the account's concurrency limit (AWS's default quota is 1000)
+ * @param memoryBudgetMb the most memory (sum of the functions' memory sizes) that live instances may take
  */
 public record EngineConfig(
         Settings settings,
@@ -32,4 +33,5 @@ public record EngineConfig(
         Duration keepAlive,
         Duration initTimeout,
         String lambdaEndpoint,
-        int accountConcurrency) {}
+        int accountConcurrency,
+        long memoryBudgetMb) {}

@@ -90,7 +90,8 @@ public final class LaminaServer implements AutoCloseable {
                 config.keepAlive(),
                 Duration.ofSeconds(10),
                 endpoint.toString(),
-                config.accountConcurrency());
+                config.accountConcurrency(),
+                config.memoryBudgetMb());
         Engine engine = new Engine(engineConfig);
         Functions functions = new Functions(
                 store, settings, runtimes, data.resolve("code"), (name, latest) -> engine.retire(name, latest));

@@ -59,6 +59,8 @@ public final class Main {
                 : d.keepAlive();
         int accountConcurrency = Integer.parseInt(
                 env.getOrDefault("LAMINA_ACCOUNT_CONCURRENCY", Integer.toString(d.accountConcurrency())));
+        long memoryBudget = Long.parseLong(
+                env.getOrDefault("LAMINA_MEMORY_BUDGET_MB", Long.toString(d.memoryBudgetMb())));
         Map<String, String> runtimes = new HashMap<>();
         env.forEach((k, v) -> {
             if (k.startsWith("LAMINA_RUNTIME_")) {
@@ -76,6 +78,7 @@ public final class Main {
                 case "--account-id" -> account = value;
                 case "--keep-alive" -> keepAlive = Duration.ofSeconds(Long.parseLong(value));
                 case "--account-concurrency" -> accountConcurrency = Integer.parseInt(value);
+                case "--memory-budget" -> memoryBudget = Long.parseLong(value);
                 case "--runtime" -> {
                     int eq = value.indexOf('=');
                     if (eq < 1) {
@@ -90,7 +93,7 @@ public final class Main {
             usage("the account id must be 12 digits");
         }
         ServerConfig config = new ServerConfig(
-                host, port, dataDir, region, account, keepAlive, Map.copyOf(runtimes), accountConcurrency);
+                host, port, dataDir, region, account, keepAlive, Map.copyOf(runtimes), accountConcurrency, memoryBudget);
         LaminaServer server = LaminaServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param keepAlive how long an idle instance is kept warm
  * @param runtimeOverrides runtime identifier → interpreter executable
  * @param accountConcurrency the account's concurrency limit, shared by functions without reserved concurrency
+ * @param memoryBudgetMb the most memory that live instances may take together (the sum of their memory sizes);
+ *     by default three quarters of this machine's memory
  */
 public record ServerConfig(
         String host,
@@ -24,7 +26,8 @@ public record ServerConfig(
         String accountId,
         Duration keepAlive,
         Map<String, String> runtimeOverrides,
-        int accountConcurrency) {
+        int accountConcurrency,
+        long memoryBudgetMb) {
 
     public static final int DEFAULT_PORT = 7711;
 
@@ -36,23 +39,35 @@ public record ServerConfig(
                 "us-east-1",
                 "000000000000",
                 Duration.ofMinutes(5),
-                Map.of(), 1000);
+                Map.of(), 1000, defaultMemoryBudgetMb());
     }
 
     /** For tests: any free port, the given data directory, a short keep-alive. */
     public static ServerConfig forTests(Path dataDir) {
-        return new ServerConfig("127.0.0.1", 0, dataDir, "us-east-1", "000000000000", Duration.ofSeconds(30), Map.of(), 1000);
+        return new ServerConfig("127.0.0.1", 0, dataDir, "us-east-1", "000000000000", Duration.ofSeconds(30), Map.of(), 1000, defaultMemoryBudgetMb());
     }
 
     public ServerConfig withKeepAlive(Duration value) {
-        return new ServerConfig(host, port, dataDir, region, accountId, value, runtimeOverrides, accountConcurrency);
+        return new ServerConfig(
+                host, port, dataDir, region, accountId, value, runtimeOverrides, accountConcurrency, memoryBudgetMb);
     }
 
     public ServerConfig withAccountConcurrency(int value) {
-        return new ServerConfig(host, port, dataDir, region, accountId, keepAlive, runtimeOverrides, value);
+        return new ServerConfig(host, port, dataDir, region, accountId, keepAlive, runtimeOverrides, value, memoryBudgetMb);
+    }
+
+    public ServerConfig withMemoryBudgetMb(long value) {
+        return new ServerConfig(host, port, dataDir, region, accountId, keepAlive, runtimeOverrides, accountConcurrency, value);
+    }
+
+    /** Three quarters of this machine's physical memory, in MB. */
+    public static long defaultMemoryBudgetMb() {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os.getTotalMemorySize() / (1024 * 1024) * 3 / 4;
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(host, value, dataDir, region, accountId, keepAlive, runtimeOverrides, accountConcurrency);
+        return new ServerConfig(
+                host, value, dataDir, region, accountId, keepAlive, runtimeOverrides, accountConcurrency, memoryBudgetMb);
     }
 }

@@ -124,10 +124,6 @@ public final class Store implements AutoCloseable {
         return docs.stream().findFirst();
     }
 
-    /** All documents of one version label (such as {@code $LATEST}) across functions, ordered by function name. */
-    public synchronized List<String> listByVersion(String version) {
-        return query("SELECT doc FROM function_versions WHERE version = ? ORDER BY name", version);
-    }
 
     /** Every stored version of every function. */
     public synchronized List<String> listAllVersions() {

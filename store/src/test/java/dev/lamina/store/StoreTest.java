@@ -53,19 +53,6 @@ class StoreTest {
     }
 
     @Test
-    void lists_one_version_label_across_functions_ordered_by_name() {
-        try (Store store = Store.open(dir)) {
-            store.putVersion("zeta", "$LATEST", "zeta-latest");
-            store.putVersion("alpha", "$LATEST", "alpha-latest");
-            store.putVersion("alpha", "1", "alpha-1");
-            store.putVersion("mid", "1", "mid-1");
-            assertThat(store.listByVersion("$LATEST")).containsExactly("alpha-latest", "zeta-latest");
-            assertThat(store.listByVersion("1")).containsExactly("alpha-1", "mid-1");
-            assertThat(store.listByVersion("2")).isEmpty();
-        }
-    }
-
-    @Test
     void lists_all_versions_of_all_functions_ordered_by_name_then_version() {
         try (Store store = Store.open(dir)) {
             store.putVersion("b", "$LATEST", "b-latest");
@@ -95,6 +82,90 @@ class StoreTest {
             store.putVersion("g", "$LATEST", "g-latest");
             assertThat(store.deleteFunction("f")).isFalse();
             assertThat(store.listAllVersions()).containsExactly("g-latest");
+        }
+    }
+
+    @Test
+    void a_deleted_version_is_hidden_but_its_label_is_kept() {
+        try (Store store = Store.open(dir)) {
+            store.putVersion("f", "$LATEST", "f-latest");
+            store.putVersion("f", "1", "f-1");
+            store.putVersion("f", "2", "f-2");
+            store.markVersionDeleted("f", "1");
+            assertThat(store.getVersion("f", "1")).isEmpty();
+            assertThat(store.getVersion("f", "2")).contains("f-2");
+            assertThat(store.listAllVersions()).containsExactly("f-latest", "f-2");
+            assertThat(store.listVersionLabels("f")).containsExactlyInAnyOrder("$LATEST", "1", "2");
+        }
+        try (Store store = Store.open(dir)) {
+            assertThat(store.getVersion("f", "1")).isEmpty();
+            assertThat(store.listVersionLabels("f")).containsExactlyInAnyOrder("$LATEST", "1", "2");
+        }
+    }
+
+    @Test
+    void deleting_a_function_removes_its_version_labels_and_settings() {
+        try (Store store = Store.open(dir)) {
+            store.putVersion("f", "$LATEST", "f-latest");
+            store.putVersion("f", "1", "f-1");
+            store.markVersionDeleted("f", "1");
+            store.putSetting("f", "alias", "live", "{\"alias\":\"live\"}");
+            store.putSetting("f", "tags", "", "{}");
+            store.putSetting("g", "alias", "live", "g-live");
+            assertThat(store.deleteFunction("f")).isTrue();
+            assertThat(store.listVersionLabels("f")).isEmpty();
+            assertThat(store.getSetting("f", "alias", "live")).isEmpty();
+            assertThat(store.listSettings("f", "tags")).isEmpty();
+            assertThat(store.listSettings("alias")).containsExactly("g-live");
+        }
+    }
+
+    @Test
+    void stores_replaces_lists_and_deletes_settings_by_function_kind_and_key() {
+        try (Store store = Store.open(dir)) {
+            store.putSetting("f", "alias", "prod", "f-prod-v1");
+            store.putSetting("f", "alias", "dev", "f-dev");
+            store.putSetting("f", "alias", "prod", "f-prod-v2");
+            store.putSetting("f", "concurrency", "", "5");
+            store.putSetting("a", "alias", "x", "a-x");
+            assertThat(store.getSetting("f", "alias", "prod")).contains("f-prod-v2");
+            assertThat(store.getSetting("f", "alias", "missing")).isEmpty();
+            assertThat(store.getSetting("f", "concurrency", "")).contains("5");
+            assertThat(store.listSettings("f", "alias")).containsExactly("f-dev", "f-prod-v2");
+            assertThat(store.listSettings("alias")).containsExactly("a-x", "f-dev", "f-prod-v2");
+            assertThat(store.deleteSetting("f", "alias", "dev")).isTrue();
+            assertThat(store.deleteSetting("f", "alias", "dev")).isFalse();
+            assertThat(store.listSettings("f", "alias")).containsExactly("f-prod-v2");
+        }
+        try (Store store = Store.open(dir)) {
+            assertThat(store.getSetting("f", "alias", "prod")).contains("f-prod-v2");
+        }
+    }
+
+    @Test
+    void opens_a_store_written_with_the_first_schema_and_keeps_its_data() throws Exception {
+        // The schema as version 1 of the store created it.
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("lamina.db"));
+                var s = c.createStatement()) {
+            s.execute("CREATE TABLE function_versions (name TEXT NOT NULL, version TEXT NOT NULL, doc TEXT NOT NULL,"
+                    + " PRIMARY KEY (name, version))");
+            s.execute("CREATE TABLE log_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, log_group TEXT NOT NULL,"
+                    + " log_stream TEXT NOT NULL, timestamp INTEGER NOT NULL, message TEXT NOT NULL)");
+            s.execute("CREATE INDEX log_events_by_group ON log_events (log_group, seq)");
+            s.execute("INSERT INTO function_versions VALUES ('f', '$LATEST', 'old-doc')");
+            s.execute("INSERT INTO log_events (log_group, log_stream, timestamp, message) VALUES ('g', 's', 1, 'old')");
+            s.execute("PRAGMA user_version = 1");
+        }
+        try (Store store = Store.open(dir)) {
+            assertThat(store.getVersion("f", "$LATEST")).contains("old-doc");
+            assertThat(store.readLogs("g", 0, 10)).extracting(LogEvent::message).containsExactly("old");
+            store.putSetting("f", "tags", "", "{}");
+            assertThat(store.getSetting("f", "tags", "")).contains("{}");
+        }
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("lamina.db"));
+                var s = c.createStatement();
+                var rs = s.executeQuery("PRAGMA user_version")) {
+            assertThat(rs.getInt(1)).isGreaterThanOrEqualTo(2);
         }
     }
 

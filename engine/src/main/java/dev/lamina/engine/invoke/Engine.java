@@ -3,7 +3,10 @@ package dev.lamina.engine.invoke;
 import dev.lamina.engine.EngineConfig;
 import dev.lamina.engine.instance.Instance;
 import dev.lamina.engine.instance.Pending;
+import dev.lamina.engine.pool.Eviction;
 import dev.lamina.engine.pool.InstancePool;
+import dev.lamina.engine.pool.MemoryBudget;
+import java.time.Duration;
 import dev.lamina.engine.runtime.LaunchPlans;
 import dev.lamina.model.FunctionDeployment;
 import dev.lamina.model.Invocation;
@@ -31,11 +34,13 @@ public final class Engine implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final Map<String, InstancePool> pools = new ConcurrentHashMap<>();
     private final ConcurrencyLimits limits;
+    private final MemoryBudget memory;
 
     public Engine(EngineConfig config) {
         this.config = config;
         this.plans = new LaunchPlans(config);
         this.limits = new ConcurrencyLimits(config.accountConcurrency());
+        this.memory = new MemoryBudget(config.memoryBudgetMb());
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "instance-timers");
             t.setDaemon(true);
@@ -70,8 +75,50 @@ public final class Engine implements AutoCloseable {
 
     private InstancePool newPool(FunctionDeployment deployment) {
         InstancePool[] self = new InstancePool[1];
-        self[0] = new InstancePool(pending -> Instance.start(deployment, pending, config, plans, timers, self[0]));
+        int mb = deployment.memorySize();
+        self[0] = new InstancePool(pending -> {
+            makeRoom(mb);
+            return Instance.start(deployment, pending, config, plans, timers, instance -> {
+                self[0].died(instance);
+                memory.release(mb);
+            });
+        });
         return self[0];
+    }
+
+    /**
+     * Takes {@code mb} of the memory budget for a new instance, stopping idle instances (least recently used first)
+     * when it is full; throws {@link Throttled} when even that cannot make room.
+     */
+    private void makeRoom(int mb) {
+        if (memory.tryReserve(mb)) {
+            return;
+        }
+        List<Eviction.Candidate<Instance>> idle = new ArrayList<>();
+        Map<Instance, InstancePool> owners = new java.util.HashMap<>();
+        for (InstancePool pool : pools.values()) {
+            for (Eviction.Candidate<Instance> c : pool.idleCandidates()) {
+                idle.add(c);
+                owners.put(c.instance(), pool);
+            }
+        }
+        Eviction.choose(idle, mb, memory.freeMb()).forEach(i -> owners.get(i).evict(i));
+        try {
+            if (memory.awaitRoom(mb, Duration.ofSeconds(2))) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new Throttled(
+                "ConcurrentInvocationLimitExceeded",
+                "Rate Exceeded. Lamina's memory budget (" + memory.totalMb() + " MB) is taken by running instances"
+                        + " and none is idle to stop; raise it with --memory-budget or LAMINA_MEMORY_BUDGET_MB.");
+    }
+
+    /** The node's memory budget, for reporting. */
+    public MemoryBudget memory() {
+        return memory;
     }
 
     /**

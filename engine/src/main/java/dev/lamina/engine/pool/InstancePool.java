@@ -84,6 +84,24 @@ public final class InstancePool implements InstanceListener {
         }
     }
 
+    /** The idle instances now, as eviction candidates. */
+    public synchronized List<Eviction.Candidate<Instance>> idleCandidates() {
+        return idle.stream()
+                .map(i -> new Eviction.Candidate<>(i, i.idleSinceNanos(), i.deployment().memorySize()))
+                .toList();
+    }
+
+    /** Stops {@code instance} if it is still idle here (it may have been taken meanwhile). */
+    public void evict(Instance instance) {
+        boolean wasIdle;
+        synchronized (this) {
+            wasIdle = idle.remove(instance);
+        }
+        if (wasIdle) {
+            instance.stop(InstanceEvent.IDLE_EXPIRED);
+        }
+    }
+
     /** Stops the instances idle for longer than {@code keepAliveNanos}. */
     public void expireIdle(long nowNanos, long keepAliveNanos) {
         List<Instance> expired = new ArrayList<>();

@@ -38,6 +38,10 @@ class InvokePathTest {
 
     @BeforeEach
     void start() {
+        engine = newEngine(1_000_000);
+    }
+
+    private Engine newEngine(long memoryBudgetMb) {
         String bwrap = BubblewrapSandbox.find();
         EngineConfig config = new EngineConfig(
                 new Settings("us-east-1", "000000000000"),
@@ -49,9 +53,10 @@ class InvokePathTest {
                 Duration.ofMinutes(1),
                 Duration.ofSeconds(10),
                 "http://127.0.0.1:1",
-                1000);
+                1000,
+                memoryBudgetMb);
         data.resolve("runtime/provided").toFile().mkdirs();
-        engine = new Engine(config);
+        return new Engine(config);
     }
 
     @AfterEach
@@ -228,5 +233,41 @@ class InvokePathTest {
             Thread.sleep(20);
         }
         assertThat(engine.instanceCount()).isEqualTo(1);
+    }
+
+    @Test
+    void the_memory_budget_stops_the_least_recently_used_idle_instance_to_make_room() throws Exception {
+        engine.close();
+        engine = newEngine(256); // two 128 MB instances
+        FunctionDeployment a = deployment("scripted", 3, "a");
+        FunctionDeployment b = new FunctionDeployment("g", "$LATEST", "arn:aws:lambda:us-east-1:000000000000:function:g",
+                "provided.al2023", "handler", 128, 3, Map.of(), a.codeDirectory(), "b");
+        FunctionDeployment c = new FunctionDeployment("h", "$LATEST", "arn:aws:lambda:us-east-1:000000000000:function:h",
+                "provided.al2023", "handler", 128, 3, Map.of(), a.codeDirectory(), "c");
+        String firstOfA = stream(invoke(a, "{}"));
+        invoke(b, "{}");
+        assertThat(invoke(c, "{}").failed()).isFalse(); // a was idle longest: stopped for c
+        assertThat(engine.memory().freeMb()).isZero();
+        String secondOfA = stream(invoke(a, "{}")); // a starts again, in b's place
+        assertThat(secondOfA).isNotEqualTo(firstOfA);
+        assertThat(engine.instanceCount()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void with_the_budget_taken_by_busy_instances_a_new_one_is_throttled() throws Exception {
+        engine.close();
+        engine = newEngine(128);
+        FunctionDeployment a = deployment("scripted", 5, "a");
+        FunctionDeployment b = new FunctionDeployment("g", "$LATEST", "arn:aws:lambda:us-east-1:000000000000:function:g",
+                "provided.al2023", "handler", 128, 3, Map.of(), a.codeDirectory(), "b");
+        CompletableFuture<InvocationResult> busy = CompletableFuture.supplyAsync(() -> invoke(a, "{\"pause\":1}"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (engine.memory().freeMb() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> invoke(b, "{}"))
+                .isInstanceOf(Throttled.class)
+                .hasMessageContaining("memory budget");
+        assertThat(busy.join().failed()).isFalse();
     }
 }
