@@ -4,6 +4,7 @@ import dev.lamina.controlplane.Aliases;
 import dev.lamina.controlplane.Concurrency;
 import dev.lamina.controlplane.Functions;
 import dev.lamina.controlplane.Policies;
+import dev.lamina.controlplane.ProvisionedConcurrency;
 import dev.lamina.controlplane.Tags;
 import dev.lamina.engine.invoke.Engine;
 import dev.lamina.model.Settings;
@@ -16,6 +17,7 @@ public record ApiContext(
         Concurrency concurrency,
         Tags tags,
         Policies policies,
+        ProvisionedConcurrency provisioned,
         Engine engine,
         Settings settings,
         Store store,

@@ -11,6 +11,9 @@ import dev.lamina.api.concurrency.PutFunctionConcurrency;
 import dev.lamina.api.functions.CreateFunction;
 import dev.lamina.api.functions.ListVersionsByFunction;
 import dev.lamina.api.policies.AddPermission;
+import dev.lamina.api.provisioned.DeleteProvisionedConcurrencyConfig;
+import dev.lamina.api.provisioned.ListProvisionedConcurrencyConfigs;
+import dev.lamina.api.provisioned.PutProvisionedConcurrencyConfig;
 import dev.lamina.api.policies.GetPolicy;
 import dev.lamina.api.policies.RemovePermission;
 import dev.lamina.api.tags.ListTags;
@@ -90,6 +93,13 @@ public final class Routes {
         add("POST", "/2015-03-31/functions/{name}/policy", "AddPermission", new AddPermission(ctx));
         add("GET", "/2015-03-31/functions/{name}/policy", "GetPolicy", new GetPolicy(ctx));
         add("DELETE", "/2015-03-31/functions/{name}/policy/{sid}", "RemovePermission", new RemovePermission(ctx));
+        add("PUT", "/2019-09-30/functions/{name}/provisioned-concurrency", "PutProvisionedConcurrencyConfig",
+                new PutProvisionedConcurrencyConfig(ctx));
+        add("GET", "/2019-09-30/functions/{name}/provisioned-concurrency",
+                "GetProvisionedConcurrencyConfig|ListProvisionedConcurrencyConfigs",
+                ListProvisionedConcurrencyConfigs.route(ctx));
+        add("DELETE", "/2019-09-30/functions/{name}/provisioned-concurrency", "DeleteProvisionedConcurrencyConfig",
+                new DeleteProvisionedConcurrencyConfig(ctx));
         add("GET", "/_lamina/health", "Health", new Health(ctx));
         add("GET", "/_lamina/code/{sha}.zip", "DownloadCode", new DownloadCode(ctx));
         add("GET", "/_lamina/logs/{name}", "ReadLogs", new ReadLogs(ctx));

@@ -11,6 +11,7 @@ public enum ErrorCode {
     RESOURCE_NOT_FOUND("ResourceNotFoundException", 404, "Message"),
     RESOURCE_CONFLICT("ResourceConflictException", 409, "message"),
     PRECONDITION_FAILED("PreconditionFailedException", 412, "message"),
+    PROVISIONED_CONCURRENCY_CONFIG_NOT_FOUND("ProvisionedConcurrencyConfigNotFoundException", 404, "message"),
     REQUEST_TOO_LARGE("RequestTooLargeException", 413, "message"),
     REQUEST_ENTITY_TOO_LARGE("RequestEntityTooLargeException", 413, "message"),
     UNSUPPORTED_MEDIA_TYPE("UnsupportedMediaTypeException", 415, "message"),

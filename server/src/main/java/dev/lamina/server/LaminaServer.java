@@ -6,6 +6,7 @@ import dev.lamina.controlplane.Aliases;
 import dev.lamina.controlplane.Concurrency;
 import dev.lamina.controlplane.Functions;
 import dev.lamina.controlplane.Policies;
+import dev.lamina.controlplane.ProvisionedConcurrency;
 import dev.lamina.controlplane.Tags;
 import dev.lamina.engine.EngineConfig;
 import dev.lamina.engine.invoke.Engine;
@@ -95,12 +96,14 @@ public final class LaminaServer implements AutoCloseable {
         Engine engine = new Engine(engineConfig);
         Functions functions = new Functions(
                 store, settings, runtimes, data.resolve("code"), (name, latest) -> engine.retire(name, latest));
+        Aliases aliases = new Aliases(store, settings, functions);
         ApiContext api = new ApiContext(
                 functions,
-                new Aliases(store, settings, functions),
+                aliases,
                 new Concurrency(store, functions, engine.limits()),
                 new Tags(store, settings, functions),
                 new Policies(store, settings, functions),
+                new ProvisionedConcurrency(store, functions, aliases, engine),
                 engine,
                 settings,
                 store,

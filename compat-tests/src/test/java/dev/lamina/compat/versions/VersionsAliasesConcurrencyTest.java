@@ -321,4 +321,38 @@ class VersionsAliasesConcurrencyTest {
         assertThatThrownBy(() -> lambda.getPolicy(b -> b.functionName("tagged")))
                 .hasMessageContaining("The resource you requested does not exist.");
     }
+
+    @Test
+    void provisioned_concurrency_initialises_instances_ahead_and_invokes_use_them() throws Exception {
+        create("warm", "def handler(e, c):\n    return os.environ['AWS_LAMBDA_INITIALIZATION_TYPE']\n", Map.of());
+        lambda.publishVersion(b -> b.functionName("warm"));
+        assertThatThrownBy(() -> lambda.putProvisionedConcurrencyConfig(
+                        b -> b.functionName("warm").qualifier("$LATEST").provisionedConcurrentExecutions(1)))
+                .isInstanceOf(InvalidParameterValueException.class);
+        var put = lambda.putProvisionedConcurrencyConfig(
+                b -> b.functionName("warm").qualifier("1").provisionedConcurrentExecutions(2));
+        assertThat(put.requestedProvisionedConcurrentExecutions()).isEqualTo(2);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        String status = put.statusAsString();
+        while (!status.equals("READY") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            status = lambda.getProvisionedConcurrencyConfig(b -> b.functionName("warm").qualifier("1")).statusAsString();
+        }
+        assertThat(status).isEqualTo("READY");
+        var ready = lambda.getProvisionedConcurrencyConfig(b -> b.functionName("warm").qualifier("1"));
+        assertThat(ready.availableProvisionedConcurrentExecutions()).isEqualTo(2);
+
+        var result = lambda.invoke(b -> b.functionName("warm").qualifier("1")
+                .logType(software.amazon.awssdk.services.lambda.model.LogType.TAIL));
+        assertThat(result.payload().asUtf8String()).isEqualTo("\"provisioned-concurrency\"");
+        String log = new String(java.util.Base64.getDecoder().decode(result.logResult()), StandardCharsets.UTF_8);
+        assertThat(log).contains("REPORT RequestId").doesNotContain("Init Duration");
+
+        assertThat(lambda.listProvisionedConcurrencyConfigs(b -> b.functionName("warm")).provisionedConcurrencyConfigs())
+                .extracting(c -> c.functionArn())
+                .containsExactly("arn:aws:lambda:us-east-1:000000000000:function:warm:1");
+        lambda.deleteProvisionedConcurrencyConfig(b -> b.functionName("warm").qualifier("1"));
+        assertThatThrownBy(() -> lambda.getProvisionedConcurrencyConfig(b -> b.functionName("warm").qualifier("1")))
+                .isInstanceOf(software.amazon.awssdk.services.lambda.model.ProvisionedConcurrencyConfigNotFoundException.class);
+    }
 }

@@ -113,7 +113,7 @@ public final class Instance implements RuntimeApi {
                 tmp = Files.createTempDirectory(config.instancesDirectory(), id);
                 server = new RuntimeApiServer(this);
                 logFile = Files.createFile(config.instancesDirectory().resolve(id + ".log"));
-                LaunchSpec spec = plans.plan(deployment, server.address(), logStream, tmp, logFile);
+                LaunchSpec spec = plans.plan(deployment, server.address(), logStream, tmp, logFile, first == null);
                 lock.lock();
                 try {
                     reserved = first;
@@ -139,11 +139,13 @@ public final class Instance implements RuntimeApi {
         try {
             reserved = null;
             fire(DRAIN_REQUESTED);
-            result = failBeforeStart(first, "Runtime.InvalidEntrypoint", problem);
+            result = first == null ? null : failBeforeStart(first, "Runtime.InvalidEntrypoint", problem);
         } finally {
             lock.unlock();
         }
-        first.result.complete(result);
+        if (first != null) {
+            first.result.complete(result);
+        }
         cleanUp();
     }
 
@@ -169,6 +171,7 @@ public final class Instance implements RuntimeApi {
         if (pump != null) {
             pump.drain(); // init lines come before START
         }
+        boolean readyWithoutWork = false;
         lock.lock();
         try {
             if (state == BUSY) {
@@ -180,8 +183,23 @@ public final class Instance implements RuntimeApi {
             if (!runtimeReady) {
                 runtimeReady = true;
                 initDurationMs = (System.nanoTime() - spawnNanos) / 1e6;
+                if (reserved == null) {
+                    // Initialised ahead of any invocation: its first REPORT shows no Init Duration, as on AWS.
+                    readyWithoutWork = true;
+                    initDurationMs = null;
+                    initLines.clear();
+                    idleSinceNanos = System.nanoTime();
+                }
             }
             fire(RUNTIME_READY);
+        } finally {
+            lock.unlock();
+        }
+        if (readyWithoutWork) {
+            listener.ready(this);
+        }
+        lock.lock();
+        try {
             while (reserved == null && state != DEAD) {
                 workArrived.awaitUninterruptibly();
             }
@@ -669,6 +687,16 @@ public final class Instance implements RuntimeApi {
         lock.lock();
         try {
             return state;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the runtime finished its init (called {@code /next} at least once). */
+    public boolean wasReady() {
+        lock.lock();
+        try {
+            return runtimeReady;
         } finally {
             lock.unlock();
         }

@@ -2,6 +2,7 @@ package dev.lamina.engine.invoke;
 
 import dev.lamina.engine.EngineConfig;
 import dev.lamina.engine.instance.Instance;
+import dev.lamina.engine.instance.InstanceListener;
 import dev.lamina.engine.instance.Pending;
 import dev.lamina.engine.pool.Eviction;
 import dev.lamina.engine.pool.InstancePool;
@@ -28,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  * error, timeout or crash), and the instance goes back to its pool. docs/design.md follows one invocation through.
  */
 public final class Engine implements AutoCloseable {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Engine.class);
 
     private final EngineConfig config;
     private final LaunchPlans plans;
@@ -78,9 +81,17 @@ public final class Engine implements AutoCloseable {
         int mb = deployment.memorySize();
         self[0] = new InstancePool(pending -> {
             makeRoom(mb);
-            return Instance.start(deployment, pending, config, plans, timers, instance -> {
-                self[0].died(instance);
-                memory.release(mb);
+            return Instance.start(deployment, pending, config, plans, timers, new InstanceListener() {
+                @Override
+                public void died(Instance instance) {
+                    self[0].died(instance);
+                    memory.release(mb);
+                }
+
+                @Override
+                public void ready(Instance instance) {
+                    self[0].ready(instance);
+                }
             });
         });
         return self[0];
@@ -116,17 +127,40 @@ public final class Engine implements AutoCloseable {
                         + " and none is idle to stop; raise it with --memory-budget or LAMINA_MEMORY_BUDGET_MB.");
     }
 
+    /**
+     * Keeps {@code count} instances of a deployment initialised ahead of invocations (provisioned concurrency); 0
+     * releases them. Starts them on a virtual thread and returns at once; {@link #provisionedReady} tells progress.
+     */
+    public void provision(FunctionDeployment deployment, int count) {
+        InstancePool pool = pools.computeIfAbsent(deployment.instanceKey(), key -> newPool(deployment));
+        Thread.ofVirtual().name("provision-" + deployment.functionName()).start(() -> {
+            try {
+                pool.provision(count);
+            } catch (Throttled e) {
+                log.warn("cannot provision {} instances of {}: {}", count, deployment.instanceKey(), e.getMessage());
+            }
+        });
+    }
+
+    /** Provisioned instances of a deployment that finished their init. */
+    public int provisionedReady(FunctionDeployment deployment) {
+        InstancePool pool = pools.get(deployment.instanceKey());
+        return pool == null ? 0 : pool.provisionedReady();
+    }
+
     /** The node's memory budget, for reporting. */
     public MemoryBudget memory() {
         return memory;
     }
 
     /**
-     * Retires every instance of a function (all its versions) except those of {@code keep}: they take no new
-     * invocations, and stop once idle. Called after an update or a delete.
+     * Retires the instances of {@code keep}'s version of a function that run another revision (after an update), or
+     * every instance of the function when {@code keep} is null (after a delete): they take no new invocations, and
+     * stop once idle.
      */
     public void retire(String functionName, FunctionDeployment keep) {
-        String prefix = functionName + ":";
+        // Published versions never change: only $LATEST pools (or all, when the function is deleted) retire.
+        String prefix = keep == null ? functionName + ":" : functionName + ":" + keep.version() + ":";
         List<InstancePool> retiring = new ArrayList<>();
         pools.entrySet().removeIf(e -> {
             boolean old = e.getKey().startsWith(prefix)

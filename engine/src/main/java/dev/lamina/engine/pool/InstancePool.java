@@ -31,10 +31,16 @@ public final class InstancePool implements InstanceListener {
 
     private final Deque<Instance> idle = new ArrayDeque<>();
     private final Set<Instance> all = new HashSet<>();
+    /** Instances kept initialised ahead of invocations (provisioned concurrency): never expired nor evicted. */
+    private final Set<Instance> provisioned = new HashSet<>();
+    private int provisionedTarget;
     private final Function<Pending, Instance> starter;
     private boolean retired;
 
-    /** @param starter starts a new instance for a pending invocation, with this pool as its listener */
+    /**
+     * @param starter starts a new instance for a pending invocation (null: an instance started ahead of
+     *     invocations), with this pool as its listener
+     */
     public InstancePool(Function<Pending, Instance> starter) {
         this.starter = starter;
     }
@@ -78,15 +84,69 @@ public final class InstancePool implements InstanceListener {
 
     @Override
     public void died(Instance instance) {
+        boolean replace;
         synchronized (this) {
             idle.remove(instance);
             all.remove(instance);
+            // A provisioned instance that was serving (not one whose init failed) is replaced, to keep the count.
+            replace = provisioned.remove(instance) && instance.wasReady() && !retired
+                    && provisioned.size() < provisionedTarget;
         }
+        if (replace) {
+            startProvisioned(1);
+        }
+    }
+
+    @Override
+    public void ready(Instance instance) {
+        synchronized (this) {
+            if (!retired && instance.state() == InstanceState.IDLE) {
+                all.add(instance);
+                idle.addFirst(instance);
+                return;
+            }
+        }
+        instance.stop(InstanceEvent.DRAIN_REQUESTED);
+    }
+
+    /**
+     * Keeps {@code target} instances initialised ahead of invocations: starts the missing ones, and lets surplus ones
+     * become ordinary idle instances (which then expire).
+     */
+    public void provision(int target) {
+        int missing;
+        synchronized (this) {
+            provisionedTarget = target;
+            missing = target - provisioned.size();
+            if (missing < 0) {
+                provisioned.stream().limit(-missing).toList().forEach(provisioned::remove);
+            }
+        }
+        startProvisioned(missing);
+    }
+
+    private void startProvisioned(int count) {
+        for (int i = 0; i < count; i++) {
+            Instance instance = starter.apply(null);
+            synchronized (this) {
+                if (instance.state() != InstanceState.DEAD) {
+                    provisioned.add(instance);
+                }
+            }
+        }
+    }
+
+    /** Provisioned instances whose init is done and which are alive. */
+    public synchronized int provisionedReady() {
+        return (int) provisioned.stream()
+                .filter(i -> i.wasReady() && i.state() != InstanceState.DEAD)
+                .count();
     }
 
     /** The idle instances now, as eviction candidates. */
     public synchronized List<Eviction.Candidate<Instance>> idleCandidates() {
         return idle.stream()
+                .filter(i -> !provisioned.contains(i))
                 .map(i -> new Eviction.Candidate<>(i, i.idleSinceNanos(), i.deployment().memorySize()))
                 .toList();
     }
@@ -107,7 +167,7 @@ public final class InstancePool implements InstanceListener {
         List<Instance> expired = new ArrayList<>();
         synchronized (this) {
             idle.removeIf(i -> {
-                boolean old = nowNanos - i.idleSinceNanos() > keepAliveNanos;
+                boolean old = !provisioned.contains(i) && nowNanos - i.idleSinceNanos() > keepAliveNanos;
                 if (old) {
                     expired.add(i);
                 }

@@ -35,8 +35,10 @@ public final class LaunchPlans {
      * @param logStream the instance's log stream name
      * @param tmp the instance's private temporary directory on the host
      * @param logFile the file the instance's stdout and stderr are appended to
+     * @param provisioned whether the instance is started ahead of invocations (provisioned concurrency)
      */
-    public LaunchSpec plan(FunctionDeployment d, String runtimeApi, String logStream, Path tmp, Path logFile) {
+    public LaunchSpec plan(
+            FunctionDeployment d, String runtimeApi, String logStream, Path tmp, Path logFile, boolean provisioned) {
         RuntimeFamily family = Runtimes.family(d.runtime()).orElseThrow();
         Path interpreter = config.runtimes().interpreter(d.runtime()).orElseThrow();
         List<Path> readOnly = new ArrayList<>();
@@ -45,7 +47,7 @@ public final class LaunchPlans {
         }
         return new LaunchSpec(
                 paths -> command(family, interpreter, d, paths),
-                paths -> environment(family, d, paths, runtimeApi, logStream),
+                paths -> environment(family, d, paths, runtimeApi, logStream, provisioned),
                 d.codeDirectory(),
                 config.runtimeDirectory().resolve(family.name().toLowerCase(java.util.Locale.ROOT)),
                 tmp,
@@ -91,7 +93,12 @@ public final class LaunchPlans {
     }
 
     Map<String, String> environment(
-            RuntimeFamily family, FunctionDeployment d, SandboxPaths p, String runtimeApi, String logStream) {
+            RuntimeFamily family,
+            FunctionDeployment d,
+            SandboxPaths p,
+            String runtimeApi,
+            String logStream,
+            boolean provisioned) {
         Map<String, String> env = new HashMap<>();
         // Overridable defaults first, then the user's variables, then the reserved ones, which always win.
         env.put("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin");
@@ -118,7 +125,7 @@ public final class LaunchPlans {
         env.put("AWS_LAMBDA_FUNCTION_NAME", d.functionName());
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(d.memorySize()));
         env.put("AWS_LAMBDA_FUNCTION_VERSION", d.version());
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", provisioned ? "provisioned-concurrency" : "on-demand");
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", d.logGroupName());
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", logStream);
         env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
