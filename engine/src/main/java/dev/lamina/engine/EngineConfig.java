@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param lambdaEndpoint this server's URL, given to functions as {@code AWS_ENDPOINT_URL_LAMBDA}
  * @param accountConcurrency the account's concurrency limit (AWS's default quota is 1000)
  * @param memoryBudgetMb the most memory (sum of the functions' memory sizes) that live instances may take
+ * @param scalingPerTenSeconds how many new instances each function may start every 10 seconds (1,000 on AWS)
  */
 public record EngineConfig(
         Settings settings,
@@ -34,4 +35,5 @@ public record EngineConfig(
         Duration initTimeout,
         String lambdaEndpoint,
         int accountConcurrency,
-        long memoryBudgetMb) {}
+        long memoryBudgetMb,
+        int scalingPerTenSeconds) {}

@@ -92,7 +92,8 @@ public final class LaminaServer implements AutoCloseable {
                 Duration.ofSeconds(10),
                 endpoint.toString(),
                 config.accountConcurrency(),
-                config.memoryBudgetMb());
+                config.memoryBudgetMb(),
+                config.scalingPerTenSeconds());
         Engine engine = new Engine(engineConfig);
         Functions functions = new Functions(
                 store, settings, runtimes, data.resolve("code"), (name, latest) -> engine.retire(name, latest));

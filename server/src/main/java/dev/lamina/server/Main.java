@@ -61,6 +61,7 @@ public final class Main {
                 env.getOrDefault("LAMINA_ACCOUNT_CONCURRENCY", Integer.toString(d.accountConcurrency())));
         long memoryBudget = Long.parseLong(
                 env.getOrDefault("LAMINA_MEMORY_BUDGET_MB", Long.toString(d.memoryBudgetMb())));
+        int scaling = Integer.parseInt(env.getOrDefault("LAMINA_SCALING_PER_10S", Integer.toString(d.scalingPerTenSeconds())));
         Map<String, String> runtimes = new HashMap<>();
         env.forEach((k, v) -> {
             if (k.startsWith("LAMINA_RUNTIME_")) {
@@ -79,6 +80,7 @@ public final class Main {
                 case "--keep-alive" -> keepAlive = Duration.ofSeconds(Long.parseLong(value));
                 case "--account-concurrency" -> accountConcurrency = Integer.parseInt(value);
                 case "--memory-budget" -> memoryBudget = Long.parseLong(value);
+                case "--scaling-rate" -> scaling = Integer.parseInt(value);
                 case "--runtime" -> {
                     int eq = value.indexOf('=');
                     if (eq < 1) {
@@ -93,7 +95,7 @@ public final class Main {
             usage("the account id must be 12 digits");
         }
         ServerConfig config = new ServerConfig(
-                host, port, dataDir, region, account, keepAlive, Map.copyOf(runtimes), accountConcurrency, memoryBudget);
+                host, port, dataDir, region, account, keepAlive, Map.copyOf(runtimes), accountConcurrency, memoryBudget, scaling);
         LaminaServer server = LaminaServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param accountConcurrency the account's concurrency limit, shared by functions without reserved concurrency
  * @param memoryBudgetMb the most memory that live instances may take together (the sum of their memory sizes);
  *     by default three quarters of this machine's memory
+ * @param scalingPerTenSeconds how many new instances each function may start every 10 seconds (1,000, as on AWS)
  */
 public record ServerConfig(
         String host,
@@ -27,7 +28,8 @@ public record ServerConfig(
         Duration keepAlive,
         Map<String, String> runtimeOverrides,
         int accountConcurrency,
-        long memoryBudgetMb) {
+        long memoryBudgetMb,
+        int scalingPerTenSeconds) {
 
     public static final int DEFAULT_PORT = 7711;
 
@@ -39,25 +41,25 @@ public record ServerConfig(
                 "us-east-1",
                 "000000000000",
                 Duration.ofMinutes(5),
-                Map.of(), 1000, defaultMemoryBudgetMb());
+                Map.of(), 1000, defaultMemoryBudgetMb(), 1000);
     }
 
     /** For tests: any free port, the given data directory, a short keep-alive. */
     public static ServerConfig forTests(Path dataDir) {
-        return new ServerConfig("127.0.0.1", 0, dataDir, "us-east-1", "000000000000", Duration.ofSeconds(30), Map.of(), 1000, defaultMemoryBudgetMb());
+        return new ServerConfig("127.0.0.1", 0, dataDir, "us-east-1", "000000000000", Duration.ofSeconds(30), Map.of(), 1000, defaultMemoryBudgetMb(), 1000);
     }
 
     public ServerConfig withKeepAlive(Duration value) {
         return new ServerConfig(
-                host, port, dataDir, region, accountId, value, runtimeOverrides, accountConcurrency, memoryBudgetMb);
+                host, port, dataDir, region, accountId, value, runtimeOverrides, accountConcurrency, memoryBudgetMb, scalingPerTenSeconds);
     }
 
     public ServerConfig withAccountConcurrency(int value) {
-        return new ServerConfig(host, port, dataDir, region, accountId, keepAlive, runtimeOverrides, value, memoryBudgetMb);
+        return new ServerConfig(host, port, dataDir, region, accountId, keepAlive, runtimeOverrides, value, memoryBudgetMb, scalingPerTenSeconds);
     }
 
     public ServerConfig withMemoryBudgetMb(long value) {
-        return new ServerConfig(host, port, dataDir, region, accountId, keepAlive, runtimeOverrides, accountConcurrency, value);
+        return new ServerConfig(host, port, dataDir, region, accountId, keepAlive, runtimeOverrides, accountConcurrency, value, scalingPerTenSeconds);
     }
 
     /** Three quarters of this machine's physical memory, in MB. */
@@ -68,6 +70,6 @@ public record ServerConfig(
 
     public ServerConfig withPort(int value) {
         return new ServerConfig(
-                host, value, dataDir, region, accountId, keepAlive, runtimeOverrides, accountConcurrency, memoryBudgetMb);
+                host, value, dataDir, region, accountId, keepAlive, runtimeOverrides, accountConcurrency, memoryBudgetMb, scalingPerTenSeconds);
     }
 }

@@ -38,12 +38,14 @@ public final class Engine implements AutoCloseable {
     private final Map<String, InstancePool> pools = new ConcurrentHashMap<>();
     private final ConcurrencyLimits limits;
     private final MemoryBudget memory;
+    private final ScalingRate scaling;
 
     public Engine(EngineConfig config) {
         this.config = config;
         this.plans = new LaunchPlans(config);
         this.limits = new ConcurrencyLimits(config.accountConcurrency());
         this.memory = new MemoryBudget(config.memoryBudgetMb());
+        this.scaling = new ScalingRate(config.scalingPerTenSeconds(), System::nanoTime);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "instance-timers");
             t.setDaemon(true);
@@ -80,6 +82,9 @@ public final class Engine implements AutoCloseable {
         InstancePool[] self = new InstancePool[1];
         int mb = deployment.memorySize();
         self[0] = new InstancePool(pending -> {
+            if (pending != null && !scaling.tryStart(deployment.functionName())) {
+                throw new Throttled("FunctionInvocationRateLimitExceeded", "Rate Exceeded.");
+            }
             makeRoom(mb);
             return Instance.start(deployment, pending, config, plans, timers, new InstanceListener() {
                 @Override

@@ -54,7 +54,8 @@ class InvokePathTest {
                 Duration.ofSeconds(10),
                 "http://127.0.0.1:1",
                 1000,
-                memoryBudgetMb);
+                memoryBudgetMb,
+                1000);
         data.resolve("runtime/provided").toFile().mkdirs();
         return new Engine(config);
     }
