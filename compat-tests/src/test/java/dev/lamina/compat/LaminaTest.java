@@ -15,9 +15,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LaminaExtension.class)
 public @interface LaminaTest {
 
-  /**
-   * How long an idle instance is kept warm; 0 keeps the default of {@code ServerConfig.forTests}.
-   * Classes that assert on warm reuse set this well above the gaps between their invocations.
-   */
-  int keepAliveSeconds() default 0;
+    /**
+     * How long an idle instance is kept warm; 0 keeps the default of {@code ServerConfig.forTests}.
+     * Classes that assert on warm reuse set this well above the gaps between their invocations.
+     */
+    int keepAliveSeconds() default 0;
 }

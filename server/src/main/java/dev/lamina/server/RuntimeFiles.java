@@ -102,6 +102,10 @@ final class RuntimeFiles {
         if (env != null) {
             candidates.add(Path.of(env));
         }
+        String property = System.getProperty("lamina.javaRuntimeDir");
+        if (property != null) {
+            candidates.add(Path.of(property));
+        }
         try {
             Path code = Path.of(RuntimeFiles.class
                     .getProtectionDomain()

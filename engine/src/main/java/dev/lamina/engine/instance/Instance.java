@@ -616,6 +616,11 @@ public final class Instance implements RuntimeApi {
         return "arn:aws:lambda:" + config.settings().region() + "::runtime:" + hash;
     }
 
+    /** Kills the process at once, whatever it is doing (server shutdown); an invocation in flight fails. */
+    public void terminate() {
+        kill();
+    }
+
     private void kill() {
         if (process != null && process.isAlive()) {
             config.sandbox().kill(process);

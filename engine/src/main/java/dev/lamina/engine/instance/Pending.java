@@ -19,7 +19,8 @@ public final class Pending {
     final List<String> lines = new ArrayList<>();
 
     Double initDurationMs;
-    long startNanos;
+    /** When the invocation was placed; reset when it is handed to the runtime (START). */
+    long startNanos = System.nanoTime();
     ScheduledFuture<?> timer;
 
     public Pending(Invocation invocation) {

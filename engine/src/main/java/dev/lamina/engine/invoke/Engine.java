@@ -191,12 +191,21 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** Stops every instance. */
+    /** Kills every instance, and returns once they are gone (or after 10 s). */
     @Override
     public void close() {
         List<InstancePool> all = new ArrayList<>(pools.values());
         pools.clear();
-        all.forEach(InstancePool::retire);
+        all.forEach(InstancePool::terminateAll);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (all.stream().anyMatch(p -> !p.isEmpty()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         timers.shutdownNow();
     }
 }

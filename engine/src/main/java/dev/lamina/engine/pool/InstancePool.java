@@ -188,6 +188,17 @@ public final class InstancePool implements InstanceListener {
         stopping.forEach(i -> i.stop(InstanceEvent.DRAIN_REQUESTED));
     }
 
+    /** Kills every instance at once (server shutdown). */
+    public void terminateAll() {
+        List<Instance> everything;
+        synchronized (this) {
+            retired = true;
+            idle.clear();
+            everything = new ArrayList<>(all);
+        }
+        everything.forEach(Instance::terminate);
+    }
+
     public synchronized int size() {
         return all.size();
     }
