@@ -7,15 +7,13 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import java.util.Map;
 
 /** API Gateway proxy event in, proxy response out: 200, text/plain, body "path=" + path. */
-public class ApiGateway
-    implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public class ApiGateway implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
-  @Override
-  public APIGatewayProxyResponseEvent handleRequest(
-      APIGatewayProxyRequestEvent event, Context context) {
-    return new APIGatewayProxyResponseEvent()
-        .withStatusCode(200)
-        .withHeaders(Map.of("Content-Type", "text/plain"))
-        .withBody("path=" + event.getPath());
-  }
+    @Override
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        return new APIGatewayProxyResponseEvent()
+                .withStatusCode(200)
+                .withHeaders(Map.of("Content-Type", "text/plain"))
+                .withBody("path=" + event.getPath());
+    }
 }

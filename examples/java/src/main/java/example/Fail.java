@@ -7,8 +7,8 @@ import java.util.Map;
 /** Always throws IllegalStateException("boom") (function error). */
 public class Fail implements RequestHandler<Map<String, Object>, String> {
 
-  @Override
-  public String handleRequest(Map<String, Object> input, Context context) {
-    throw new IllegalStateException("boom");
-  }
+    @Override
+    public String handleRequest(Map<String, Object> input, Context context) {
+        throw new IllegalStateException("boom");
+    }
 }

@@ -18,8 +18,13 @@ public final class Pages {
 
     private Pages() {}
 
-    public static <T> ObjectNode page(ApiRequest request, List<T> sorted, Function<T, String> key, String member,
-            int pageLimit, Function<T, JsonNode> render) {
+    public static <T> ObjectNode page(
+            ApiRequest request,
+            List<T> sorted,
+            Function<T, String> key,
+            String member,
+            int pageLimit,
+            Function<T, JsonNode> render) {
         int max = pageLimit;
         String maxItems = request.query("MaxItems");
         if (maxItems != null) {
@@ -30,20 +35,27 @@ public final class Pages {
                 asked = 0;
             }
             if (asked < 1 || asked > 10_000) {
-                throw new LambdaException(ErrorCode.VALIDATION, "1 validation error detected: Value '" + maxItems
-                        + "' at 'maxItems' failed to satisfy constraint: Member must have value "
-                        + (asked < 1 ? "greater than or equal to 1" : "less than or equal to 10000"));
+                throw new LambdaException(
+                        ErrorCode.VALIDATION,
+                        "1 validation error detected: Value '" + maxItems
+                                + "' at 'maxItems' failed to satisfy constraint: Member must have value "
+                                + (asked < 1 ? "greater than or equal to 1" : "less than or equal to 10000"));
             }
             max = Math.min(pageLimit, asked);
         }
         String after = decode(request.query("Marker"));
-        List<T> rest = sorted.stream().filter(t -> after == null || key.apply(t).compareTo(after) > 0).toList();
+        List<T> rest = sorted.stream()
+                .filter(t -> after == null || key.apply(t).compareTo(after) > 0)
+                .toList();
         ObjectNode body = Wire.JSON.createObjectNode();
         ArrayNode items = body.putArray(member);
         rest.stream().limit(max).map(render).forEach(items::add);
         if (rest.size() > max) {
-            body.put("NextMarker", Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(key.apply(rest.get(max - 1)).getBytes(StandardCharsets.UTF_8)));
+            body.put(
+                    "NextMarker",
+                    Base64.getUrlEncoder()
+                            .withoutPadding()
+                            .encodeToString(key.apply(rest.get(max - 1)).getBytes(StandardCharsets.UTF_8)));
         }
         return body;
     }

@@ -9,22 +9,13 @@ import dev.lamina.api.concurrency.DeleteFunctionConcurrency;
 import dev.lamina.api.concurrency.GetFunctionConcurrency;
 import dev.lamina.api.concurrency.PutFunctionConcurrency;
 import dev.lamina.api.functions.CreateFunction;
-import dev.lamina.api.functions.ListVersionsByFunction;
-import dev.lamina.api.policies.AddPermission;
-import dev.lamina.api.provisioned.DeleteProvisionedConcurrencyConfig;
-import dev.lamina.api.provisioned.ListProvisionedConcurrencyConfigs;
-import dev.lamina.api.provisioned.PutProvisionedConcurrencyConfig;
-import dev.lamina.api.policies.GetPolicy;
-import dev.lamina.api.policies.RemovePermission;
-import dev.lamina.api.tags.ListTags;
-import dev.lamina.api.tags.TagResource;
-import dev.lamina.api.tags.UntagResource;
 import dev.lamina.api.functions.DeleteFunction;
 import dev.lamina.api.functions.GetAccountSettings;
 import dev.lamina.api.functions.GetFunction;
 import dev.lamina.api.functions.GetFunctionCodeSigningConfig;
 import dev.lamina.api.functions.GetFunctionConfiguration;
 import dev.lamina.api.functions.ListFunctions;
+import dev.lamina.api.functions.ListVersionsByFunction;
 import dev.lamina.api.functions.PublishVersion;
 import dev.lamina.api.functions.UpdateFunctionCode;
 import dev.lamina.api.functions.UpdateFunctionConfiguration;
@@ -32,6 +23,15 @@ import dev.lamina.api.invoke.Invoke;
 import dev.lamina.api.platform.DownloadCode;
 import dev.lamina.api.platform.Health;
 import dev.lamina.api.platform.ReadLogs;
+import dev.lamina.api.policies.AddPermission;
+import dev.lamina.api.policies.GetPolicy;
+import dev.lamina.api.policies.RemovePermission;
+import dev.lamina.api.provisioned.DeleteProvisionedConcurrencyConfig;
+import dev.lamina.api.provisioned.ListProvisionedConcurrencyConfigs;
+import dev.lamina.api.provisioned.PutProvisionedConcurrencyConfig;
+import dev.lamina.api.tags.ListTags;
+import dev.lamina.api.tags.TagResource;
+import dev.lamina.api.tags.UntagResource;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -83,22 +83,41 @@ public final class Routes {
         add("GET", "/2015-03-31/functions/{name}/aliases/{alias}", "GetAlias", new GetAlias(ctx));
         add("PUT", "/2015-03-31/functions/{name}/aliases/{alias}", "UpdateAlias", new UpdateAlias(ctx));
         add("DELETE", "/2015-03-31/functions/{name}/aliases/{alias}", "DeleteAlias", new DeleteAlias(ctx));
-        add("PUT", "/2017-10-31/functions/{name}/concurrency", "PutFunctionConcurrency", new PutFunctionConcurrency(ctx));
-        add("DELETE", "/2017-10-31/functions/{name}/concurrency", "DeleteFunctionConcurrency",
+        add(
+                "PUT",
+                "/2017-10-31/functions/{name}/concurrency",
+                "PutFunctionConcurrency",
+                new PutFunctionConcurrency(ctx));
+        add(
+                "DELETE",
+                "/2017-10-31/functions/{name}/concurrency",
+                "DeleteFunctionConcurrency",
                 new DeleteFunctionConcurrency(ctx));
-        add("GET", "/2019-09-30/functions/{name}/concurrency", "GetFunctionConcurrency", new GetFunctionConcurrency(ctx));
+        add(
+                "GET",
+                "/2019-09-30/functions/{name}/concurrency",
+                "GetFunctionConcurrency",
+                new GetFunctionConcurrency(ctx));
         add("POST", "/2017-03-31/tags/{arn}", "TagResource", new TagResource(ctx));
         add("DELETE", "/2017-03-31/tags/{arn}", "UntagResource", new UntagResource(ctx));
         add("GET", "/2017-03-31/tags/{arn}", "ListTags", new ListTags(ctx));
         add("POST", "/2015-03-31/functions/{name}/policy", "AddPermission", new AddPermission(ctx));
         add("GET", "/2015-03-31/functions/{name}/policy", "GetPolicy", new GetPolicy(ctx));
         add("DELETE", "/2015-03-31/functions/{name}/policy/{sid}", "RemovePermission", new RemovePermission(ctx));
-        add("PUT", "/2019-09-30/functions/{name}/provisioned-concurrency", "PutProvisionedConcurrencyConfig",
+        add(
+                "PUT",
+                "/2019-09-30/functions/{name}/provisioned-concurrency",
+                "PutProvisionedConcurrencyConfig",
                 new PutProvisionedConcurrencyConfig(ctx));
-        add("GET", "/2019-09-30/functions/{name}/provisioned-concurrency",
+        add(
+                "GET",
+                "/2019-09-30/functions/{name}/provisioned-concurrency",
                 "GetProvisionedConcurrencyConfig|ListProvisionedConcurrencyConfigs",
                 ListProvisionedConcurrencyConfigs.route(ctx));
-        add("DELETE", "/2019-09-30/functions/{name}/provisioned-concurrency", "DeleteProvisionedConcurrencyConfig",
+        add(
+                "DELETE",
+                "/2019-09-30/functions/{name}/provisioned-concurrency",
+                "DeleteProvisionedConcurrencyConfig",
                 new DeleteProvisionedConcurrencyConfig(ctx));
         add("GET", "/_lamina/health", "Health", new Health(ctx));
         add("GET", "/_lamina/code/{sha}.zip", "DownloadCode", new DownloadCode(ctx));

@@ -33,7 +33,8 @@ public final class Aliases {
         this.functions = functions;
         for (String doc : store.listSettings(KIND)) {
             AliasRecord a = JSON.readValue(doc, AliasRecord.class);
-            aliases.computeIfAbsent(a.functionName(), k -> new ConcurrentHashMap<>()).put(a.name(), a);
+            aliases.computeIfAbsent(a.functionName(), k -> new ConcurrentHashMap<>())
+                    .put(a.name(), a);
         }
     }
 
@@ -52,7 +53,9 @@ public final class Aliases {
     public Resolved resolve(String nameParam, String qualifierParam, DoubleSupplier uniform) {
         Functions.FunctionRef ref = Functions.FunctionRef.parse(nameParam, qualifierParam);
         String qualifier = ref.qualifier();
-        if (qualifier == null || qualifier.equals(Functions.LATEST) || qualifier.chars().allMatch(Character::isDigit)) {
+        if (qualifier == null
+                || qualifier.equals(Functions.LATEST)
+                || qualifier.chars().allMatch(Character::isDigit)) {
             return new Resolved(functions.get(ref.name(), qualifier), qualifier);
         }
         AliasRecord alias = find(ref.name(), qualifier)
@@ -88,29 +91,42 @@ public final class Aliases {
                     ErrorCode.RESOURCE_CONFLICT, "Alias already exists: " + settings.functionArn(name, alias));
         }
         checkTargets(name, version, weights);
-        return save(new AliasRecord(name, alias, version, description == null ? "" : description, weights, newRevision()));
+        return save(
+                new AliasRecord(name, alias, version, description == null ? "" : description, weights, newRevision()));
     }
 
     public synchronized AliasRecord update(
-            String nameParam, String alias, String version, String description, Map<String, Double> weights,
+            String nameParam,
+            String alias,
+            String version,
+            String description,
+            Map<String, Double> weights,
             String revisionId) {
         AliasRecord current = get(nameParam, alias);
         if (revisionId != null && !revisionId.equals(current.revisionId())) {
-            throw new LambdaException(ErrorCode.PRECONDITION_FAILED, "The Revision Id provided does not match the"
-                    + " latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id");
+            throw new LambdaException(
+                    ErrorCode.PRECONDITION_FAILED,
+                    "The Revision Id provided does not match the"
+                            + " latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id");
         }
         String newVersion = version != null ? version : current.functionVersion();
         Map<String, Double> newWeights = weights != null ? weights : current.additionalVersionWeights();
         new Validation().length(description, "description", 0, 256).check();
         checkTargets(current.functionName(), newVersion, newWeights);
-        return save(new AliasRecord(current.functionName(), alias, newVersion,
-                description != null ? description : current.description(), newWeights, newRevision()));
+        return save(new AliasRecord(
+                current.functionName(),
+                alias,
+                newVersion,
+                description != null ? description : current.description(),
+                newWeights,
+                newRevision()));
     }
 
     public AliasRecord get(String nameParam, String alias) {
         String name = functions.get(nameParam, null).record().functionName();
-        return find(name, alias).orElseThrow(() -> new LambdaException(ErrorCode.RESOURCE_NOT_FOUND,
-                "Alias not found: " + settings.functionArn(name, alias)));
+        return find(name, alias)
+                .orElseThrow(() -> new LambdaException(
+                        ErrorCode.RESOURCE_NOT_FOUND, "Alias not found: " + settings.functionArn(name, alias)));
     }
 
     public synchronized void delete(String nameParam, String alias) {
@@ -122,12 +138,14 @@ public final class Aliases {
     /** Refuses to delete a version that an alias points at, as AWS does. */
     public void requireUnreferenced(String functionName, String version) {
         List<String> using = aliases.getOrDefault(functionName, Map.of()).values().stream()
-                .filter(a -> a.functionVersion().equals(version) || a.additionalVersionWeights().containsKey(version))
+                .filter(a -> a.functionVersion().equals(version)
+                        || a.additionalVersionWeights().containsKey(version))
                 .map(AliasRecord::name)
                 .sorted()
                 .toList();
         if (!using.isEmpty()) {
-            throw new LambdaException(ErrorCode.RESOURCE_CONFLICT,
+            throw new LambdaException(
+                    ErrorCode.RESOURCE_CONFLICT,
                     "Unable to delete version because the following aliases reference it: " + using);
         }
     }
@@ -143,7 +161,8 @@ public final class Aliases {
             return;
         }
         if (weights.size() > 1) {
-            throw LambdaException.invalidParameter("Number of items in AdditionalVersionWeights cannot be greater than 1");
+            throw LambdaException.invalidParameter(
+                    "Number of items in AdditionalVersionWeights cannot be greater than 1");
         }
         for (Map.Entry<String, Double> w : weights.entrySet()) {
             if (w.getKey().equals(Functions.LATEST) || version.equals(Functions.LATEST)) {
@@ -155,10 +174,12 @@ public final class Aliases {
                         + " version cannot be the same as the primary version.");
             }
             if (w.getValue() == null || w.getValue() < 0.0 || w.getValue() > 1.0) {
-                throw new LambdaException(ErrorCode.VALIDATION, "1 validation error detected: Value '" + w.getValue()
-                        + "' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value must"
-                        + " satisfy constraint: [Member must have value less than or equal to 1.0, Member must have"
-                        + " value greater than or equal to 0.0]");
+                throw new LambdaException(
+                        ErrorCode.VALIDATION,
+                        "1 validation error detected: Value '" + w.getValue()
+                                + "' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value must"
+                                + " satisfy constraint: [Member must have value less than or equal to 1.0, Member must have"
+                                + " value greater than or equal to 0.0]");
             }
             functions.get(name, w.getKey());
         }
@@ -166,7 +187,8 @@ public final class Aliases {
 
     private AliasRecord save(AliasRecord a) {
         store.putSetting(a.functionName(), KIND, a.name(), JSON.writeValueAsString(a));
-        aliases.computeIfAbsent(a.functionName(), k -> new ConcurrentHashMap<>()).put(a.name(), a);
+        aliases.computeIfAbsent(a.functionName(), k -> new ConcurrentHashMap<>())
+                .put(a.name(), a);
         return a;
     }
 

@@ -22,7 +22,8 @@ public final class Concurrency {
         this.functions = functions;
         this.limits = limits;
         for (FunctionRecord f : functions.list()) {
-            store.getSetting(f.functionName(), KIND, "").ifPresent(v -> limits.reserve(f.functionName(), Integer.valueOf(v)));
+            store.getSetting(f.functionName(), KIND, "")
+                    .ifPresent(v -> limits.reserve(f.functionName(), Integer.valueOf(v)));
         }
     }
 

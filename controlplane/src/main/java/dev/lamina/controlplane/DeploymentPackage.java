@@ -8,8 +8,8 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -116,8 +116,11 @@ public final class DeploymentPackage {
                 }
                 createDirectories(dest.getParent(), name);
                 try (InputStream in = file.getInputStream(entry);
-                        OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW,
-                                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                        OutputStream out = Files.newOutputStream(
+                                dest,
+                                StandardOpenOption.CREATE_NEW,
+                                StandardOpenOption.WRITE,
+                                LinkOption.NOFOLLOW_LINKS)) {
                     int n;
                     while ((n = in.read(buffer)) > 0) {
                         total += n;
@@ -134,7 +137,8 @@ public final class DeploymentPackage {
                             "Could not unzip uploaded file. Please check your file, then try to upload again.");
                 }
                 boolean executable = (permissions & 0100) != 0;
-                Files.setPosixFilePermissions(dest, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+                Files.setPosixFilePermissions(
+                        dest, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
             }
             for (ZipArchiveEntry link : links) {
                 makeLink(file, link, root);
@@ -168,8 +172,8 @@ public final class DeploymentPackage {
         }
         createDirectories(dest.getParent(), name);
         if (!dest.getParent().toRealPath().equals(root.toRealPath().resolve(root.relativize(dest.getParent())))) {
-            throw LambdaException.invalidParameter("Could not unzip uploaded file: the link '" + name
-                    + "' would be made inside another link.");
+            throw LambdaException.invalidParameter(
+                    "Could not unzip uploaded file: the link '" + name + "' would be made inside another link.");
         }
         try {
             Files.createSymbolicLink(dest, Path.of(linkTarget));

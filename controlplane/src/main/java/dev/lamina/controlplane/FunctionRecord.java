@@ -35,9 +35,24 @@ public record FunctionRecord(
 
     /** The same function at another version label (publishing), with the version's description if given. */
     public FunctionRecord asVersion(String newVersion, String versionDescription) {
-        return new FunctionRecord(functionName, newVersion, runtime, handler, role,
-                versionDescription != null ? versionDescription : description, memorySize, timeout,
-                ephemeralStorage, architectures, environment, codeSha256Hex, codeSha256, codeSize, lastModified,
-                revisionId, logFormat, tags);
+        return new FunctionRecord(
+                functionName,
+                newVersion,
+                runtime,
+                handler,
+                role,
+                versionDescription != null ? versionDescription : description,
+                memorySize,
+                timeout,
+                ephemeralStorage,
+                architectures,
+                environment,
+                codeSha256Hex,
+                codeSha256,
+                codeSize,
+                lastModified,
+                revisionId,
+                logFormat,
+                tags);
     }
 }

@@ -40,18 +40,32 @@ public final class Functions {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9-_]+");
     private static final Pattern FUNCTION_NAME_PARAM = Pattern.compile(
             "(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?");
-    private static final Pattern ROLE = Pattern.compile("arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
+    private static final Pattern ROLE =
+            Pattern.compile("arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
     private static final Pattern ENV_KEY = Pattern.compile("[a-zA-Z]([a-zA-Z0-9_])+");
     private static final Pattern QUALIFIER = Pattern.compile("(|[a-zA-Z0-9$_-]+)");
     private static final DateTimeFormatter LAST_MODIFIED = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
     /** Keys that functions may not set, because the platform sets them (AWS's list). */
     static final Set<String> RESERVED_KEYS = Set.of(
-            "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
-            "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
-            "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
-            "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-            "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR");
+            "_HANDLER",
+            "_X_AMZN_TRACE_ID",
+            "AWS_DEFAULT_REGION",
+            "AWS_REGION",
+            "AWS_EXECUTION_ENV",
+            "AWS_LAMBDA_FUNCTION_NAME",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+            "AWS_LAMBDA_FUNCTION_VERSION",
+            "AWS_LAMBDA_INITIALIZATION_TYPE",
+            "AWS_LAMBDA_LOG_GROUP_NAME",
+            "AWS_LAMBDA_LOG_STREAM_NAME",
+            "AWS_ACCESS_KEY",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_LAMBDA_RUNTIME_API",
+            "LAMBDA_TASK_ROOT",
+            "LAMBDA_RUNTIME_DIR");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -70,7 +84,11 @@ public final class Functions {
      * @param changed told (function name, its new $LATEST deployment or null when deleted) after every change, so
      *     that instances of the old revision drain
      */
-    public Functions(Store store, Settings settings, Runtimes runtimes, Path codeRoot,
+    public Functions(
+            Store store,
+            Settings settings,
+            Runtimes runtimes,
+            Path codeRoot,
             BiConsumer<String, FunctionDeployment> changed) {
         this.store = store;
         this.settings = settings;
@@ -114,7 +132,10 @@ public final class Functions {
     }
 
     public long totalCodeSize() {
-        return snapshot.values().stream().flatMap(v -> v.values().stream()).mapToLong(e -> e.record().codeSize()).sum();
+        return snapshot.values().stream()
+                .flatMap(v -> v.values().stream())
+                .mapToLong(e -> e.record().codeSize())
+                .sum();
     }
 
     public Path codeBlob(String sha256Hex) {
@@ -123,19 +144,23 @@ public final class Functions {
 
     // ---- Changes --------------------------------------------------------------------------------------------
 
-    public synchronized FunctionRecord create(String name, FunctionSettings s, byte[] zip, boolean publish,
-            Map<String, String> tags) {
+    public synchronized FunctionRecord create(
+            String name, FunctionSettings s, byte[] zip, boolean publish, Map<String, String> tags) {
         new Validation()
-                .required(name, "functionName").length(name, "functionName", 1, 64).pattern(name, "functionName", NAME)
-                .required(s.role(), "role").pattern(s.role(), "role", ROLE)
+                .required(name, "functionName")
+                .length(name, "functionName", 1, 64)
+                .pattern(name, "functionName", NAME)
+                .required(s.role(), "role")
+                .pattern(s.role(), "role", ROLE)
                 .check();
         validateSettings(s);
         if (s.runtime() == null) {
-            throw LambdaException.invalidParameter("The Runtime parameter is required for a function with the Zip package type.");
+            throw LambdaException.invalidParameter(
+                    "The Runtime parameter is required for a function with the Zip package type.");
         }
         if (s.handler() == null && Runtimes.family(s.runtime()).orElse(null) != RuntimeFamily.PROVIDED) {
-            throw LambdaException.invalidParameter("The Handler parameter is required for a function with the "
-                    + s.runtime() + " runtime.");
+            throw LambdaException.invalidParameter(
+                    "The Handler parameter is required for a function with the " + s.runtime() + " runtime.");
         }
         if (zip == null) {
             throw LambdaException.invalidParameter("Please provide a deployment package: Code.ZipFile is required"
@@ -145,11 +170,25 @@ public final class Functions {
             throw new LambdaException(ErrorCode.RESOURCE_CONFLICT, "Function already exist: " + name);
         }
         String sha = storeCode(zip);
-        FunctionRecord record = new FunctionRecord(name, LATEST, s.runtime(), s.handler(), s.role(),
-                orDefault(s.description(), ""), orDefault(s.memorySize(), 128), orDefault(s.timeout(), 3),
-                orDefault(s.ephemeralStorage(), 512), orDefault(s.architectures(), List.of("x86_64")),
-                orDefault(s.environment(), Map.of()), sha, base64Sha(zip), zip.length, now(), newRevision(),
-                orDefault(s.logFormat(), "Text"), tags);
+        FunctionRecord record = new FunctionRecord(
+                name,
+                LATEST,
+                s.runtime(),
+                s.handler(),
+                s.role(),
+                orDefault(s.description(), ""),
+                orDefault(s.memorySize(), 128),
+                orDefault(s.timeout(), 3),
+                orDefault(s.ephemeralStorage(), 512),
+                orDefault(s.architectures(), List.of("x86_64")),
+                orDefault(s.environment(), Map.of()),
+                sha,
+                base64Sha(zip),
+                zip.length,
+                now(),
+                newRevision(),
+                orDefault(s.logFormat(), "Text"),
+                tags);
         save(record);
         return publish ? publishVersion(name) : record;
     }
@@ -161,20 +200,31 @@ public final class Functions {
             new Validation().pattern(s.role(), "role", ROLE).check();
         }
         validateSettings(s);
-        FunctionRecord updated = new FunctionRecord(current.functionName(), LATEST,
-                orDefault(s.runtime(), current.runtime()), orDefault(s.handler(), current.handler()),
-                orDefault(s.role(), current.role()), orDefault(s.description(), current.description()),
-                orDefault(s.memorySize(), current.memorySize()), orDefault(s.timeout(), current.timeout()),
+        FunctionRecord updated = new FunctionRecord(
+                current.functionName(),
+                LATEST,
+                orDefault(s.runtime(), current.runtime()),
+                orDefault(s.handler(), current.handler()),
+                orDefault(s.role(), current.role()),
+                orDefault(s.description(), current.description()),
+                orDefault(s.memorySize(), current.memorySize()),
+                orDefault(s.timeout(), current.timeout()),
                 orDefault(s.ephemeralStorage(), current.ephemeralStorage()),
                 orDefault(s.architectures(), current.architectures()),
-                orDefault(s.environment(), current.environment()), current.codeSha256Hex(), current.codeSha256(),
-                current.codeSize(), now(), newRevision(), orDefault(s.logFormat(), current.logFormat()), current.tags());
+                orDefault(s.environment(), current.environment()),
+                current.codeSha256Hex(),
+                current.codeSha256(),
+                current.codeSize(),
+                now(),
+                newRevision(),
+                orDefault(s.logFormat(), current.logFormat()),
+                current.tags());
         save(updated);
         return updated;
     }
 
-    public synchronized FunctionRecord updateCode(String nameParam, byte[] zip, boolean publish, String revisionId,
-            List<String> architectures) {
+    public synchronized FunctionRecord updateCode(
+            String nameParam, byte[] zip, boolean publish, String revisionId, List<String> architectures) {
         FunctionRecord current = latest(nameParam);
         checkRevision(current, revisionId);
         if (zip == null) {
@@ -183,10 +233,25 @@ public final class Functions {
         }
         validateSettings(new FunctionSettings(null, null, null, null, null, null, null, architectures, null, null));
         String sha = storeCode(zip);
-        FunctionRecord updated = new FunctionRecord(current.functionName(), LATEST, current.runtime(),
-                current.handler(), current.role(), current.description(), current.memorySize(), current.timeout(),
-                current.ephemeralStorage(), orDefault(architectures, current.architectures()), current.environment(),
-                sha, base64Sha(zip), zip.length, now(), newRevision(), current.logFormat(), current.tags());
+        FunctionRecord updated = new FunctionRecord(
+                current.functionName(),
+                LATEST,
+                current.runtime(),
+                current.handler(),
+                current.role(),
+                current.description(),
+                current.memorySize(),
+                current.timeout(),
+                current.ephemeralStorage(),
+                orDefault(architectures, current.architectures()),
+                current.environment(),
+                sha,
+                base64Sha(zip),
+                zip.length,
+                now(),
+                newRevision(),
+                current.logFormat(),
+                current.tags());
         save(updated);
         return publish ? publishVersion(updated.functionName()) : updated;
     }
@@ -290,8 +355,10 @@ public final class Functions {
 
     private void checkRevision(FunctionRecord current, String revisionId) {
         if (revisionId != null && !revisionId.equals(current.revisionId())) {
-            throw new LambdaException(ErrorCode.PRECONDITION_FAILED, "The Revision Id provided does not match the"
-                    + " latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id");
+            throw new LambdaException(
+                    ErrorCode.PRECONDITION_FAILED,
+                    "The Revision Id provided does not match the"
+                            + " latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id");
         }
     }
 
@@ -320,7 +387,10 @@ public final class Functions {
             });
         }
         if (s.environment() != null) {
-            List<String> reserved = s.environment().keySet().stream().filter(RESERVED_KEYS::contains).sorted().toList();
+            List<String> reserved = s.environment().keySet().stream()
+                    .filter(RESERVED_KEYS::contains)
+                    .sorted()
+                    .toList();
             if (!reserved.isEmpty()) {
                 throw LambdaException.invalidParameter("Lambda was unable to configure your environment variables"
                         + " because the environment variables you have provided contains reserved keys that are"
@@ -338,7 +408,8 @@ public final class Functions {
 
     private String storeCode(byte[] zip) {
         if (zip.length > DeploymentPackage.MAX_ZIPPED) {
-            throw new LambdaException(ErrorCode.REQUEST_ENTITY_TOO_LARGE,
+            throw new LambdaException(
+                    ErrorCode.REQUEST_ENTITY_TOO_LARGE,
                     "Request must be smaller than " + (DeploymentPackage.MAX_ZIPPED * 4 / 3 + 3) + " bytes for the"
                             + " CreateFunction operation");
         }
@@ -367,11 +438,20 @@ public final class Functions {
     }
 
     private Entry remember(FunctionRecord r) {
-        FunctionDeployment deployment = new FunctionDeployment(r.functionName(), r.version(),
-                settings.functionArn(r.functionName()), r.runtime(), r.handler() == null ? "" : r.handler(),
-                r.memorySize(), r.timeout(), r.environment(), codeRoot.resolve(r.codeSha256Hex()), r.revisionId());
+        FunctionDeployment deployment = new FunctionDeployment(
+                r.functionName(),
+                r.version(),
+                settings.functionArn(r.functionName()),
+                r.runtime(),
+                r.handler() == null ? "" : r.handler(),
+                r.memorySize(),
+                r.timeout(),
+                r.environment(),
+                codeRoot.resolve(r.codeSha256Hex()),
+                r.revisionId());
         Entry entry = new Entry(r, deployment);
-        snapshot.computeIfAbsent(r.functionName(), k -> new ConcurrentHashMap<>()).put(r.version(), entry);
+        snapshot.computeIfAbsent(r.functionName(), k -> new ConcurrentHashMap<>())
+                .put(r.version(), entry);
         return entry;
     }
 
@@ -406,8 +486,8 @@ public final class Functions {
             String name = m.group(7);
             String qualifier = m.group(9);
             if (qualifier != null && qualifierParam != null && !qualifier.equals(qualifierParam)) {
-                throw LambdaException.invalidParameter("The derived qualifier from the function name does not match"
-                        + " the specified qualifier.");
+                throw LambdaException.invalidParameter(
+                        "The derived qualifier from the function name does not match" + " the specified qualifier.");
             }
             return new FunctionRef(name, Optional.ofNullable(qualifier).orElse(qualifierParam));
         }

@@ -32,8 +32,14 @@ public final class Policies {
 
     /** What AddPermission takes. */
     public record Permission(
-            String statementId, String action, String principal, String sourceArn, String sourceAccount,
-            String principalOrgId, String functionUrlAuthType, String eventSourceToken) {}
+            String statementId,
+            String action,
+            String principal,
+            String sourceArn,
+            String sourceAccount,
+            String principalOrgId,
+            String functionUrlAuthType,
+            String eventSourceToken) {}
 
     /** A policy and its revision. */
     public record Policy(String document, String revisionId) {}
@@ -43,9 +49,11 @@ public final class Policies {
         Functions.Entry entry = functions.get(nameParam, qualifier);
         String name = entry.record().functionName();
         new Validation()
-                .required(p.statementId(), "statementId").length(p.statementId(), "statementId", 1, 100)
+                .required(p.statementId(), "statementId")
+                .length(p.statementId(), "statementId", 1, 100)
                 .pattern(p.statementId(), "statementId", STATEMENT_ID)
-                .required(p.action(), "action").pattern(p.action(), "action", ACTION)
+                .required(p.action(), "action")
+                .pattern(p.action(), "action", ACTION)
                 .required(p.principal(), "principal")
                 .check();
         String key = qualifier == null ? "" : qualifier;
@@ -54,9 +62,11 @@ public final class Policies {
         ArrayNode statements = (ArrayNode) policy.get("Statement");
         for (JsonNode s : statements) {
             if (s.path("Sid").asString().equals(p.statementId())) {
-                throw new LambdaException(ErrorCode.RESOURCE_CONFLICT, "The statement id (" + p.statementId()
-                        + ") provided already exists. Please provide a new statement id, or remove the existing"
-                        + " statement.");
+                throw new LambdaException(
+                        ErrorCode.RESOURCE_CONFLICT,
+                        "The statement id (" + p.statementId()
+                                + ") provided already exists. Please provide a new statement id, or remove the existing"
+                                + " statement.");
             }
         }
         ObjectNode statement = statement(p, settings.functionArn(name, qualifier));
@@ -82,14 +92,15 @@ public final class Policies {
                 return;
             }
         }
-        throw new LambdaException(ErrorCode.RESOURCE_NOT_FOUND, "Statement " + statementId + " is not found in resource policy.");
+        throw new LambdaException(
+                ErrorCode.RESOURCE_NOT_FOUND, "Statement " + statementId + " is not found in resource policy.");
     }
 
     public Policy get(String nameParam, String qualifier) {
         String name = functions.get(nameParam, qualifier).record().functionName();
         String doc = store.getSetting(name, KIND, qualifier == null ? "" : qualifier)
-                .orElseThrow(() -> new LambdaException(ErrorCode.RESOURCE_NOT_FOUND,
-                        "The resource you requested does not exist."));
+                .orElseThrow(() -> new LambdaException(
+                        ErrorCode.RESOURCE_NOT_FOUND, "The resource you requested does not exist."));
         ObjectNode stored = (ObjectNode) JSON.readTree(doc);
         String revision = stored.remove("_revisionId").asString();
         return new Policy(JSON.writeValueAsString(stored), revision);
@@ -110,8 +121,10 @@ public final class Policies {
 
     private static void checkRevision(ObjectNode policy, String revisionId) {
         if (revisionId != null && !revisionId.equals(policy.path("_revisionId").asString())) {
-            throw new LambdaException(ErrorCode.PRECONDITION_FAILED, "The Revision Id provided does not match the"
-                    + " latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id");
+            throw new LambdaException(
+                    ErrorCode.PRECONDITION_FAILED,
+                    "The Revision Id provided does not match the"
+                            + " latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id");
         }
     }
 

@@ -67,9 +67,10 @@ public final class ProvisionedConcurrency {
     }
 
     public Status require(String nameParam, String qualifier) {
-        return get(nameParam, qualifier).orElseThrow(() -> new LambdaException(
-                ErrorCode.PROVISIONED_CONCURRENCY_CONFIG_NOT_FOUND,
-                "No Provisioned Concurrency Config found for this function"));
+        return get(nameParam, qualifier)
+                .orElseThrow(() -> new LambdaException(
+                        ErrorCode.PROVISIONED_CONCURRENCY_CONFIG_NOT_FOUND,
+                        "No Provisioned Concurrency Config found for this function"));
     }
 
     public List<Status> list(String nameParam) {
@@ -86,7 +87,9 @@ public final class ProvisionedConcurrency {
     }
 
     private Status status(Config c) {
-        int available = deployment(c.functionName(), c.qualifier()).map(engine::provisionedReady).orElse(0);
+        int available = deployment(c.functionName(), c.qualifier())
+                .map(engine::provisionedReady)
+                .orElse(0);
         return new Status(c, Math.min(available, c.requested()), available >= c.requested() ? "READY" : "IN_PROGRESS");
     }
 

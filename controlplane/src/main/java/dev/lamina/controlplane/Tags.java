@@ -31,15 +31,19 @@ public final class Tags {
 
     public Map<String, String> list(String arn) {
         String name = functionOf(arn);
-        TreeMap<String, String> tags = new TreeMap<>(functions.get(name, null).record().tags());
+        TreeMap<String, String> tags =
+                new TreeMap<>(functions.get(name, null).record().tags());
         store.getSetting(name, KIND, "").ifPresent(doc -> tags.putAll(JSON.readValue(doc, MAP)));
         return tags;
     }
 
     public synchronized void tag(String arn, Map<String, String> add) {
-        new Validation().required(add == null || add.isEmpty() ? null : add, "tags").check();
+        new Validation()
+                .required(add == null || add.isEmpty() ? null : add, "tags")
+                .check();
         add.keySet().forEach(k -> new Validation().length(k, "tags.key", 1, 128).check());
-        add.values().forEach(v -> new Validation().length(v, "tags.value", 0, 256).check());
+        add.values()
+                .forEach(v -> new Validation().length(v, "tags.value", 0, 256).check());
         Map<String, String> tags = list(arn);
         tags.putAll(add);
         if (tags.size() > 50) {
@@ -58,9 +62,11 @@ public final class Tags {
     private String functionOf(String arn) {
         Matcher m = FUNCTION_ARN.matcher(arn == null ? "" : arn);
         if (!m.matches()) {
-            throw new LambdaException(ErrorCode.VALIDATION, "1 validation error detected: Value '" + arn
-                    + "' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: "
-                    + FUNCTION_ARN.pattern());
+            throw new LambdaException(
+                    ErrorCode.VALIDATION,
+                    "1 validation error detected: Value '" + arn
+                            + "' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                            + FUNCTION_ARN.pattern());
         }
         if (!m.group(1).equals(settings.region()) || !m.group(2).equals(settings.accountId())) {
             throw LambdaException.notFound(arn);

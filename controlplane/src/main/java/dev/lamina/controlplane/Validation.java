@@ -54,13 +54,15 @@ final class Validation {
 
     void check() {
         if (!errors.isEmpty()) {
-            String count = errors.size() == 1 ? "1 validation error detected: " : errors.size() + " validation errors detected: ";
+            String count = errors.size() == 1
+                    ? "1 validation error detected: "
+                    : errors.size() + " validation errors detected: ";
             throw new LambdaException(ErrorCode.VALIDATION, count + String.join("; ", errors));
         }
     }
 
     private static String violation(Object value, String field, String constraint) {
-        return "Value " + (value == null ? "null" : "'" + value + "'") + " at '" + field + "' failed to satisfy constraint: "
-                + constraint;
+        return "Value " + (value == null ? "null" : "'" + value + "'") + " at '" + field
+                + "' failed to satisfy constraint: " + constraint;
     }
 }

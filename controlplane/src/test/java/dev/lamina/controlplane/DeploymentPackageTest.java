@@ -37,8 +37,15 @@ class DeploymentPackageTest {
 
     @Test
     void unpacks_files_and_folders_with_their_content() throws IOException {
-        byte[] zip = Zips.plain("handler.py", "def handler(e, c):\n    return 1\n", "lib/", "", "lib/util.py", "X = 1",
-                "deep/a/b/c.txt", "deep");
+        byte[] zip = Zips.plain(
+                "handler.py",
+                "def handler(e, c):\n    return 1\n",
+                "lib/",
+                "",
+                "lib/util.py",
+                "X = 1",
+                "deep/a/b/c.txt",
+                "deep");
         DeploymentPackage.unpack(zip, target());
         assertThat(target().resolve("handler.py")).hasContent("def handler(e, c):\n    return 1\n");
         assertThat(target().resolve("lib/util.py")).hasContent("X = 1");
@@ -48,8 +55,8 @@ class DeploymentPackageTest {
 
     @Test
     void a_package_without_unix_modes_unpacks_with_files_644_and_folders_755() throws IOException {
-        DeploymentPackage.unpack(Zips.plain("index.js", "x", "lib/", "", "lib/a.js", "y", "implicit/b.js", "z"),
-                target());
+        DeploymentPackage.unpack(
+                Zips.plain("index.js", "x", "lib/", "", "lib/a.js", "y", "implicit/b.js", "z"), target());
         assertThat(permissions(target().resolve("index.js"))).isEqualTo("rw-r--r--");
         assertThat(permissions(target().resolve("lib/a.js"))).isEqualTo("rw-r--r--");
         assertThat(permissions(target().resolve("implicit/b.js"))).isEqualTo("rw-r--r--");
@@ -132,7 +139,9 @@ class DeploymentPackageTest {
         LambdaException e = rejected(zip);
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
         assertThat(e.getMessage()).contains(name.replace('\\', '/')); // the zip reader turns a backslash into /
-        assertThat(entriesOf(codeRoot())).as("no partial folder and no escaped file").isEmpty();
+        assertThat(entriesOf(codeRoot()))
+                .as("no partial folder and no escaped file")
+                .isEmpty();
         assertThat(dir.resolve("evil")).doesNotExist();
         assertThat(dir.resolve("x")).doesNotExist();
         assertThat(Path.of("/abs")).doesNotExist();
@@ -147,7 +156,11 @@ class DeploymentPackageTest {
 
     @Test
     void rejects_a_package_with_a_file_and_a_link_of_the_same_name_as_a_bad_zip() throws IOException {
-        LambdaException e = rejected(Zips.unix().file("a.txt", 0644, "a").file("b", 0644, "b").link("b", "a.txt").build());
+        LambdaException e = rejected(Zips.unix()
+                .file("a.txt", 0644, "a")
+                .file("b", 0644, "b")
+                .link("b", "a.txt")
+                .build());
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
         assertThat(entriesOf(codeRoot())).isEmpty();
     }
@@ -157,7 +170,8 @@ class DeploymentPackageTest {
     @ParameterizedTest
     @ValueSource(strings = {"/etc/passwd", "../../x", "..", "sub/../../outside"})
     void rejects_a_link_that_points_outside_the_package(String linkTarget) throws IOException {
-        byte[] zip = Zips.unix().file("a.txt", 0644, "a").link("lnk", linkTarget).build();
+        byte[] zip =
+                Zips.unix().file("a.txt", 0644, "a").link("lnk", linkTarget).build();
         LambdaException e = rejected(zip);
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
         assertThat(e.getMessage()).contains("lnk").contains(linkTarget);
@@ -201,7 +215,9 @@ class DeploymentPackageTest {
         } catch (LambdaException expected) {
             // refusing the package is fine; what matters is below
         }
-        assertThat(codeRoot().resolve("evil")).as("a file written outside the package").doesNotExist();
+        assertThat(codeRoot().resolve("evil"))
+                .as("a file written outside the package")
+                .doesNotExist();
         assertThat(dir.resolve("evil")).doesNotExist();
     }
 
@@ -220,7 +236,9 @@ class DeploymentPackageTest {
         } catch (LambdaException expected) {
             // refusing the package is fine; what matters is below
         }
-        assertThat(dir.resolve("escaped")).as("a file written two levels above the package").doesNotExist();
+        assertThat(dir.resolve("escaped"))
+                .as("a file written two levels above the package")
+                .doesNotExist();
         assertThat(codeRoot().resolve("c")).doesNotExist();
     }
 
@@ -273,7 +291,8 @@ class DeploymentPackageTest {
 
     @Test
     void rejects_a_single_folder_with_mode_700() throws IOException {
-        byte[] zip = Zips.unix().dir("closed", 0700).file("closed/a.py", 0644, "x").build();
+        byte[] zip =
+                Zips.unix().dir("closed", 0700).file("closed/a.py", 0644, "x").build();
         assertThat(rejected(zip).getMessage()).contains("closed/ (700)");
         assertThat(entriesOf(codeRoot())).isEmpty();
     }

@@ -30,6 +30,7 @@ class FunctionsTest {
     private static final Runtimes RUNTIMES = Runtimes.discover(Map.of());
     /** A Java runtime: the JVM running this test always serves it, whatever else the host has. */
     private static final String RUNTIME = "java21";
+
     private static final String HANDLER = "example.Handler::handleRequest";
     private static final String ROLE = "arn:aws:iam::000000000000:role/lambda-role";
     private static final String ARN_PREFIX = "arn:aws:lambda:us-east-1:000000000000:function:";
@@ -63,7 +64,11 @@ class FunctionsTest {
     }
 
     private Functions newFunctions(Store s) {
-        return new Functions(s, SETTINGS, RUNTIMES, dir.resolve("code"),
+        return new Functions(
+                s,
+                SETTINGS,
+                RUNTIMES,
+                dir.resolve("code"),
                 (name, deployment) -> changes.add(new java.util.AbstractMap.SimpleEntry<>(name, deployment)));
     }
 
@@ -140,7 +145,8 @@ class FunctionsTest {
     void resolves_names_full_arns_partial_arns_and_qualified_names() {
         FunctionRecord r = create("my-func");
         assertThat(functions.get(ARN_PREFIX + "my-func", null).record()).isEqualTo(r);
-        assertThat(functions.get("000000000000:function:my-func", null).record()).isEqualTo(r);
+        assertThat(functions.get("000000000000:function:my-func", null).record())
+                .isEqualTo(r);
         assertThat(functions.get("my-func:$LATEST", null).record()).isEqualTo(r);
         assertThat(functions.get(ARN_PREFIX + "my-func:$LATEST", null).record()).isEqualTo(r);
         assertThat(functions.get("my-func", "$LATEST").record()).isEqualTo(r);
@@ -155,7 +161,8 @@ class FunctionsTest {
         functions.publishVersion("f");
         LambdaException e = rejectedWithoutChange(() -> functions.get("f:1", "$LATEST"));
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
-        assertThat(e).hasMessage("The derived qualifier from the function name does not match the specified qualifier.");
+        assertThat(e)
+                .hasMessage("The derived qualifier from the function name does not match the specified qualifier.");
     }
 
     @Test
@@ -179,11 +186,13 @@ class FunctionsTest {
     @Test
     void changing_an_unknown_function_is_not_found() {
         String message = "Function not found: arn:aws:lambda:us-east-1:000000000000:function:ghost";
-        assertThat(rejectedWithoutChange(() -> functions.updateConfiguration("ghost", cfg().memory(256).build(), null)))
+        assertThat(rejectedWithoutChange(() ->
+                        functions.updateConfiguration("ghost", cfg().memory(256).build(), null)))
                 .hasMessage(message);
         assertThat(rejectedWithoutChange(() -> functions.updateCode("ghost", ZIP, false, null, null)))
                 .hasMessage(message);
-        assertThat(rejectedWithoutChange(() -> functions.publishVersion("ghost"))).hasMessage(message);
+        assertThat(rejectedWithoutChange(() -> functions.publishVersion("ghost")))
+                .hasMessage(message);
         assertThat(rejectedWithoutChange(() -> functions.delete("ghost", null))).hasMessage(message);
     }
 
@@ -201,11 +210,13 @@ class FunctionsTest {
 
     @Test
     void rejects_a_function_name_with_a_space() {
-        LambdaException e = rejectedWithoutChange(() -> functions.create("my function", cfg().build(), ZIP, false, null));
+        LambdaException e =
+                rejectedWithoutChange(() -> functions.create("my function", cfg().build(), ZIP, false, null));
         assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION);
         assertThat(e.code().wireName()).isEqualTo("ValidationException");
-        assertThat(e.getMessage()).startsWith("1 validation error detected: Value 'my function' at 'functionName'"
-                + " failed to satisfy constraint: Member must satisfy regular expression pattern: ");
+        assertThat(e.getMessage())
+                .startsWith("1 validation error detected: Value 'my function' at 'functionName'"
+                        + " failed to satisfy constraint: Member must satisfy regular expression pattern: ");
     }
 
     @Test
@@ -213,8 +224,9 @@ class FunctionsTest {
         String name65 = "a".repeat(65);
         LambdaException e = rejectedWithoutChange(() -> functions.create(name65, cfg().build(), ZIP, false, null));
         assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION);
-        assertThat(e).hasMessage("1 validation error detected: Value '" + name65 + "' at 'functionName' failed to"
-                + " satisfy constraint: Member must have length less than or equal to 64");
+        assertThat(e)
+                .hasMessage("1 validation error detected: Value '" + name65 + "' at 'functionName' failed to"
+                        + " satisfy constraint: Member must have length less than or equal to 64");
         assertThat(create("b".repeat(64)).functionName()).hasSize(64);
     }
 
@@ -223,16 +235,19 @@ class FunctionsTest {
         LambdaException e = rejectedWithoutChange(
                 () -> functions.create("f", cfg().role("not-a-role").build(), ZIP, false, null));
         assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION);
-        assertThat(e).hasMessage("1 validation error detected: Value 'not-a-role' at 'role' failed to satisfy"
-                + " constraint: Member must satisfy regular expression pattern:"
-                + " arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
+        assertThat(e)
+                .hasMessage("1 validation error detected: Value 'not-a-role' at 'role' failed to satisfy"
+                        + " constraint: Member must satisfy regular expression pattern:"
+                        + " arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
     }
 
     @Test
     void rejects_a_missing_role() {
-        LambdaException e = rejectedWithoutChange(() -> functions.create("f", cfg().role(null).build(), ZIP, false, null));
-        assertThat(e).hasMessage(
-                "1 validation error detected: Value null at 'role' failed to satisfy constraint: Member must not be null");
+        LambdaException e = rejectedWithoutChange(
+                () -> functions.create("f", cfg().role(null).build(), ZIP, false, null));
+        assertThat(e)
+                .hasMessage(
+                        "1 validation error detected: Value null at 'role' failed to satisfy constraint: Member must not be null");
     }
 
     @Test
@@ -245,18 +260,21 @@ class FunctionsTest {
 
     @Test
     void rejects_a_zip_function_without_runtime_or_handler_or_code() {
-        assertThat(rejectedWithoutChange(() -> functions.create("f", cfg().runtime(null).build(), ZIP, false, null)))
+        assertThat(rejectedWithoutChange(
+                        () -> functions.create("f", cfg().runtime(null).build(), ZIP, false, null)))
                 .hasMessage("The Runtime parameter is required for a function with the Zip package type.");
-        assertThat(rejectedWithoutChange(() -> functions.create("f", cfg().handler(null).build(), ZIP, false, null)))
+        assertThat(rejectedWithoutChange(
+                        () -> functions.create("f", cfg().handler(null).build(), ZIP, false, null)))
                 .hasMessage("The Handler parameter is required for a function with the java21 runtime.");
-        assertThat(rejectedWithoutChange(() -> functions.create("f", cfg().build(), null, false, null)).code())
+        assertThat(rejectedWithoutChange(() -> functions.create("f", cfg().build(), null, false, null))
+                        .code())
                 .isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
     }
 
     @Test
     void rejects_a_package_that_is_not_a_zip_and_stores_nothing() {
-        LambdaException e = rejectedWithoutChange(
-                () -> functions.create("f", cfg().build(), "not a zip".getBytes(), false, null));
+        LambdaException e =
+                rejectedWithoutChange(() -> functions.create("f", cfg().build(), "not a zip".getBytes(), false, null));
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
         assertThat(e).hasMessage("Could not unzip uploaded file. Please check your file, then try to upload again.");
     }
@@ -272,66 +290,78 @@ class FunctionsTest {
 
     @Test
     void rejects_memory_below_128() {
-        assertThat(rejectedCreate(cfg().memory(100))).hasMessage("1 validation error detected: Value '100' at"
-                + " 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128");
+        assertThat(rejectedCreate(cfg().memory(100)))
+                .hasMessage(
+                        "1 validation error detected: Value '100' at"
+                                + " 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128");
     }
 
     @Test
     void rejects_memory_above_10240() {
-        assertThat(rejectedCreate(cfg().memory(10241))).hasMessage("1 validation error detected: Value '10241' at"
-                + " 'memorySize' failed to satisfy constraint: Member must have value less than or equal to 10240");
+        assertThat(rejectedCreate(cfg().memory(10241)))
+                .hasMessage(
+                        "1 validation error detected: Value '10241' at"
+                                + " 'memorySize' failed to satisfy constraint: Member must have value less than or equal to 10240");
     }
 
     @Test
     void rejects_a_timeout_of_0() {
-        assertThat(rejectedCreate(cfg().timeout(0))).hasMessage("1 validation error detected: Value '0' at"
-                + " 'timeout' failed to satisfy constraint: Member must have value greater than or equal to 1");
+        assertThat(rejectedCreate(cfg().timeout(0)))
+                .hasMessage("1 validation error detected: Value '0' at"
+                        + " 'timeout' failed to satisfy constraint: Member must have value greater than or equal to 1");
     }
 
     @Test
     void rejects_a_timeout_of_901() {
-        assertThat(rejectedCreate(cfg().timeout(901))).hasMessage("1 validation error detected: Value '901' at"
-                + " 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900");
+        assertThat(rejectedCreate(cfg().timeout(901)))
+                .hasMessage("1 validation error detected: Value '901' at"
+                        + " 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900");
     }
 
     @Test
     void rejects_ephemeral_storage_of_511() {
-        assertThat(rejectedCreate(cfg().ephemeral(511))).hasMessage("1 validation error detected: Value '511' at"
-                + " 'ephemeralStorage.size' failed to satisfy constraint: Member must have value greater than or"
-                + " equal to 512");
+        assertThat(rejectedCreate(cfg().ephemeral(511)))
+                .hasMessage("1 validation error detected: Value '511' at"
+                        + " 'ephemeralStorage.size' failed to satisfy constraint: Member must have value greater than or"
+                        + " equal to 512");
     }
 
     @Test
     void accepts_the_limits_themselves() {
         FunctionRecord low = create("low", cfg().memory(128).timeout(1).ephemeral(512));
         FunctionRecord high = create("high", cfg().memory(10240).timeout(900).ephemeral(10240));
-        assertThat(List.of(low.memorySize(), low.timeout(), low.ephemeralStorage())).containsExactly(128, 1, 512);
+        assertThat(List.of(low.memorySize(), low.timeout(), low.ephemeralStorage()))
+                .containsExactly(128, 1, 512);
         assertThat(List.of(high.memorySize(), high.timeout(), high.ephemeralStorage()))
                 .containsExactly(10240, 900, 10240);
     }
 
     @Test
     void reports_two_violations_in_one_message() {
-        assertThat(rejectedCreate(cfg().memory(100).timeout(901))).hasMessage("2 validation errors detected:"
-                + " Value '100' at 'memorySize' failed to satisfy constraint: Member must have value greater than or"
-                + " equal to 128; Value '901' at 'timeout' failed to satisfy constraint: Member must have value less"
-                + " than or equal to 900");
+        assertThat(rejectedCreate(cfg().memory(100).timeout(901)))
+                .hasMessage("2 validation errors detected:"
+                        + " Value '100' at 'memorySize' failed to satisfy constraint: Member must have value greater than or"
+                        + " equal to 128; Value '901' at 'timeout' failed to satisfy constraint: Member must have value less"
+                        + " than or equal to 900");
     }
 
     @Test
     void the_same_validation_applies_to_configuration_updates() {
         create("f");
-        LambdaException e = rejectedWithoutChange(
-                () -> functions.updateConfiguration("f", cfg().clear().memory(10241).build(), null));
+        LambdaException e = rejectedWithoutChange(() ->
+                functions.updateConfiguration("f", cfg().clear().memory(10241).build(), null));
         assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION);
-        assertThat(e).hasMessage("1 validation error detected: Value '10241' at 'memorySize' failed to satisfy"
-                + " constraint: Member must have value less than or equal to 10240");
-        assertThat(rejectedWithoutChange(
-                () -> functions.updateConfiguration("f", cfg().clear().role("arn:aws:s3:::bucket").build(), null))
-                .code()).isEqualTo(ErrorCode.VALIDATION);
-        assertThat(rejectedWithoutChange(
-                () -> functions.updateConfiguration("f", cfg().clear().runtime("cobol85").build(), null))
-                .getMessage()).contains("cobol85");
+        assertThat(e)
+                .hasMessage("1 validation error detected: Value '10241' at 'memorySize' failed to satisfy"
+                        + " constraint: Member must have value less than or equal to 10240");
+        assertThat(rejectedWithoutChange(() -> functions.updateConfiguration(
+                                "f", cfg().clear().role("arn:aws:s3:::bucket").build(), null))
+                        .code())
+                .isEqualTo(ErrorCode.VALIDATION);
+        assertThat(rejectedWithoutChange(() -> functions.updateConfiguration(
+                                "f", cfg().clear().runtime("cobol85").build(), null))
+                        .getMessage())
+                .contains("cobol85");
     }
 
     // ---- Environment ----------------------------------------------------------------------------------------
@@ -346,8 +376,12 @@ class FunctionsTest {
     @Test
     void rejects_a_reserved_environment_key_on_update() {
         create("f");
-        LambdaException e = rejectedWithoutChange(() -> functions.updateConfiguration("f",
-                cfg().clear().env(Map.of("AWS_REGION", "eu-west-1", "OK_KEY", "v")).build(), null));
+        LambdaException e = rejectedWithoutChange(() -> functions.updateConfiguration(
+                "f",
+                cfg().clear()
+                        .env(Map.of("AWS_REGION", "eu-west-1", "OK_KEY", "v"))
+                        .build(),
+                null));
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
         assertThat(e).hasMessage(RESERVED_MESSAGE);
     }
@@ -361,20 +395,21 @@ class FunctionsTest {
     @Test
     void rejects_an_environment_over_4_kb_and_accepts_3000_characters() {
         create("f");
-        LambdaException e = rejectedWithoutChange(() -> functions.updateConfiguration("f",
-                cfg().clear().env(Map.of("BIG", "x".repeat(5000))).build(), null));
+        LambdaException e = rejectedWithoutChange(() -> functions.updateConfiguration(
+                "f", cfg().clear().env(Map.of("BIG", "x".repeat(5000))).build(), null));
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
         assertThat(e.getMessage()).startsWith(TOO_LARGE_PREFIX);
 
-        FunctionRecord ok = functions.updateConfiguration("f",
-                cfg().clear().env(Map.of("BIG", "x".repeat(3000))).build(), null);
+        FunctionRecord ok = functions.updateConfiguration(
+                "f", cfg().clear().env(Map.of("BIG", "x".repeat(3000))).build(), null);
         assertThat(ok.environment().get("BIG")).hasSize(3000);
         assertThat(functions.get("f", null).record().environment().get("BIG")).hasSize(3000);
     }
 
     @Test
     void rejects_an_environment_over_4_kb_on_create() {
-        assertThat(rejectedCreate(cfg().env(Map.of("BIG", "y".repeat(5000)))).getMessage()).startsWith(TOO_LARGE_PREFIX);
+        assertThat(rejectedCreate(cfg().env(Map.of("BIG", "y".repeat(5000)))).getMessage())
+                .startsWith(TOO_LARGE_PREFIX);
     }
 
     @Test
@@ -389,7 +424,8 @@ class FunctionsTest {
     @Test
     void updates_the_configuration_keeping_what_is_not_given() {
         FunctionRecord created = create("f", cfg().env(Map.of("KEY_A", "1")).description("first"));
-        FunctionRecord updated = functions.updateConfiguration("f", cfg().clear().memory(1024).build(), null);
+        FunctionRecord updated =
+                functions.updateConfiguration("f", cfg().clear().memory(1024).build(), null);
         assertThat(updated.memorySize()).isEqualTo(1024);
         assertThat(updated.description()).isEqualTo("first");
         assertThat(updated.environment()).containsExactlyEntriesOf(Map.of("KEY_A", "1"));
@@ -404,8 +440,9 @@ class FunctionsTest {
     void updates_the_code_keeping_the_configuration() throws Exception {
         FunctionRecord created = create("f", cfg().memory(512));
         FunctionRecord updated = functions.updateCode("f", ZIP_2, false, created.revisionId(), null);
-        assertThat(updated.codeSha256()).isEqualTo(
-                Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(ZIP_2)));
+        assertThat(updated.codeSha256())
+                .isEqualTo(Base64.getEncoder()
+                        .encodeToString(MessageDigest.getInstance("SHA-256").digest(ZIP_2)));
         assertThat(updated.codeSize()).isEqualTo(ZIP_2.length);
         assertThat(updated.memorySize()).isEqualTo(512);
         assertThat(updated.revisionId()).isNotEqualTo(created.revisionId());
@@ -418,8 +455,12 @@ class FunctionsTest {
     void the_revision_id_changes_on_every_update() {
         List<String> revisions = new ArrayList<>();
         revisions.add(create("f").revisionId());
-        revisions.add(functions.updateConfiguration("f", cfg().clear().timeout(10).build(), null).revisionId());
-        revisions.add(functions.updateConfiguration("f", cfg().clear().timeout(10).build(), null).revisionId());
+        revisions.add(functions
+                .updateConfiguration("f", cfg().clear().timeout(10).build(), null)
+                .revisionId());
+        revisions.add(functions
+                .updateConfiguration("f", cfg().clear().timeout(10).build(), null)
+                .revisionId());
         revisions.add(functions.updateCode("f", ZIP_2, false, null, null).revisionId());
         revisions.add(functions.updateCode("f", ZIP_2, false, null, null).revisionId());
         assertThat(revisions).doesNotHaveDuplicates();
@@ -428,7 +469,8 @@ class FunctionsTest {
     @Test
     void accepts_an_update_with_the_current_revision_id() {
         String revision = create("f").revisionId();
-        FunctionRecord updated = functions.updateConfiguration("f", cfg().clear().timeout(10).build(), revision);
+        FunctionRecord updated =
+                functions.updateConfiguration("f", cfg().clear().timeout(10).build(), revision);
         assertThat(updated.timeout()).isEqualTo(10);
     }
 
@@ -436,13 +478,14 @@ class FunctionsTest {
     void rejects_an_update_with_a_stale_revision_id() {
         String stale = create("f").revisionId();
         functions.updateConfiguration("f", cfg().clear().timeout(10).build(), null);
-        LambdaException config = rejectedWithoutChange(
-                () -> functions.updateConfiguration("f", cfg().clear().timeout(20).build(), stale));
+        LambdaException config = rejectedWithoutChange(() ->
+                functions.updateConfiguration("f", cfg().clear().timeout(20).build(), stale));
         assertThat(config.code()).isEqualTo(ErrorCode.PRECONDITION_FAILED);
         assertThat(config.code().status()).isEqualTo(412);
         assertThat(config.code().wireName()).isEqualTo("PreconditionFailedException");
-        assertThat(config).hasMessage("The Revision Id provided does not match the latest Revision Id. Call the"
-                + " GetFunction/GetAlias API to retrieve the latest Revision Id");
+        assertThat(config)
+                .hasMessage("The Revision Id provided does not match the latest Revision Id. Call the"
+                        + " GetFunction/GetAlias API to retrieve the latest Revision Id");
         LambdaException code = rejectedWithoutChange(() -> functions.updateCode("f", ZIP_2, false, stale, null));
         assertThat(code.code()).isEqualTo(ErrorCode.PRECONDITION_FAILED);
     }
@@ -450,24 +493,29 @@ class FunctionsTest {
     @Test
     void update_code_rejects_an_unknown_architecture() {
         create("f");
-        LambdaException e = rejectedWithoutChange(
-                () -> functions.updateCode("f", ZIP_2, false, null, List.of("sparc")));
+        LambdaException e =
+                rejectedWithoutChange(() -> functions.updateCode("f", ZIP_2, false, null, List.of("sparc")));
         assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION);
-        assertThat(e.getMessage()).startsWith("1 validation error detected: Value ").contains("'architectures'");
+        assertThat(e.getMessage())
+                .startsWith("1 validation error detected: Value ")
+                .contains("'architectures'");
     }
 
     @Test
     void update_code_switches_to_another_valid_architecture() {
         create("f");
-        assertThat(functions.updateCode("f", ZIP_2, false, null, List.of("arm64")).architectures())
+        assertThat(functions
+                        .updateCode("f", ZIP_2, false, null, List.of("arm64"))
+                        .architectures())
                 .containsExactly("arm64");
     }
 
     @Test
     void rejects_a_description_over_256_characters() {
         LambdaException e = rejectedCreate(cfg().description("d".repeat(257)));
-        assertThat(e).hasMessage("1 validation error detected: Value '" + "d".repeat(257) + "' at 'description'"
-                + " failed to satisfy constraint: Member must have length less than or equal to 256");
+        assertThat(e)
+                .hasMessage("1 validation error detected: Value '" + "d".repeat(257) + "' at 'description'"
+                        + " failed to satisfy constraint: Member must have length less than or equal to 256");
     }
 
     @Test
@@ -490,7 +538,8 @@ class FunctionsTest {
         create("f");
         assertThat(rejectedWithoutChange(() -> functions.updateCode("f", "garbage".getBytes(), false, null, null)))
                 .hasMessage("Could not unzip uploaded file. Please check your file, then try to upload again.");
-        assertThat(rejectedWithoutChange(() -> functions.updateCode("f", null, false, null, null)).code())
+        assertThat(rejectedWithoutChange(() -> functions.updateCode("f", null, false, null, null))
+                        .code())
                 .isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
     }
 
@@ -506,7 +555,8 @@ class FunctionsTest {
         assertThat(store.getVersion("f", "$LATEST")).isEmpty();
         assertThat(store.getVersion("f", "1")).isEmpty();
         assertThat(rejectedWithoutChange(() -> functions.get("f", "1")).code()).isEqualTo(ErrorCode.RESOURCE_NOT_FOUND);
-        assertThat(changes.getLast()).isEqualTo(new java.util.AbstractMap.SimpleEntry<String, FunctionDeployment>("f", null));
+        assertThat(changes.getLast())
+                .isEqualTo(new java.util.AbstractMap.SimpleEntry<String, FunctionDeployment>("f", null));
     }
 
     @Test
@@ -525,8 +575,8 @@ class FunctionsTest {
         functions.updateConfiguration("f", cfg().clear().timeout(10).build(), null);
         functions.publishVersion("f");
         functions.delete("f", "2");
-        assertThat(rejectedWithoutChange(() -> functions.get("f", "2"))).hasMessage(
-                "Function not found: arn:aws:lambda:us-east-1:000000000000:function:f:2");
+        assertThat(rejectedWithoutChange(() -> functions.get("f", "2")))
+                .hasMessage("Function not found: arn:aws:lambda:us-east-1:000000000000:function:f:2");
         assertThat(store.getVersion("f", "2")).isEmpty();
         assertThat(functions.get("f", "1").record()).isEqualTo(v1);
         assertThat(functions.get("f", null).record().timeout()).isEqualTo(10);
@@ -607,13 +657,18 @@ class FunctionsTest {
     @Test
     void publish_refuses_a_code_sha256_or_revision_id_that_is_not_latests() {
         FunctionRecord r = create("f");
-        LambdaException sha = rejectedWithoutChange(() -> functions.publishVersion("f", "bm90IHRoZSBzaGE=", null, null));
+        LambdaException sha =
+                rejectedWithoutChange(() -> functions.publishVersion("f", "bm90IHRoZSBzaGE=", null, null));
         assertThat(sha.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
-        assertThat(sha).hasMessage("CodeSHA256 (bm90IHRoZSBzaGE=) is different from current CodeSHA256 in $LATEST ("
-                + r.codeSha256() + "). Please try again with the CodeSHA256 in $LATEST.");
+        assertThat(sha)
+                .hasMessage("CodeSHA256 (bm90IHRoZSBzaGE=) is different from current CodeSHA256 in $LATEST ("
+                        + r.codeSha256() + "). Please try again with the CodeSHA256 in $LATEST.");
         LambdaException revision = rejectedWithoutChange(() -> functions.publishVersion("f", null, "stale", null));
         assertThat(revision.code()).isEqualTo(ErrorCode.PRECONDITION_FAILED);
-        assertThat(functions.publishVersion("f", r.codeSha256(), r.revisionId(), null).version()).isEqualTo("1");
+        assertThat(functions
+                        .publishVersion("f", r.codeSha256(), r.revisionId(), null)
+                        .version())
+                .isEqualTo("1");
     }
 
     @Test
@@ -663,7 +718,8 @@ class FunctionsTest {
         assertThat(reopened.get("f", null).deployment().codeDirectory().resolve("example/Handler.class"))
                 .hasContent("v2 bytes");
         assertThat(reopened.publishVersion("f").version()).isEqualTo("2");
-        assertThat(rejectedWithoutChange(() -> reopened.create("g", cfg().build(), ZIP, false, null)).code())
+        assertThat(rejectedWithoutChange(() -> reopened.create("g", cfg().build(), ZIP, false, null))
+                        .code())
                 .isEqualTo(ErrorCode.RESOURCE_CONFLICT);
     }
 
@@ -704,8 +760,12 @@ class FunctionsTest {
         return e;
     }
 
-    private record State(List<String> rows, List<FunctionRecord> list, Map<String, FunctionRecord> versions,
-            List<String> files, int changes) {}
+    private record State(
+            List<String> rows,
+            List<FunctionRecord> list,
+            Map<String, FunctionRecord> versions,
+            List<String> files,
+            int changes) {}
 
     private State state() {
         Map<String, FunctionRecord> versions = new HashMap<>();
@@ -713,7 +773,8 @@ class FunctionsTest {
             for (String doc : store.listAllVersions()) {
                 if (doc.contains("\"functionName\":\"" + latest.functionName() + "\"")) {
                     String version = doc.replaceAll(".*\"version\":\"([^\"]+)\".*", "$1");
-                    versions.put(latest.functionName() + ":" + version,
+                    versions.put(
+                            latest.functionName() + ":" + version,
                             functions.get(latest.functionName(), version).record());
                 }
             }
@@ -753,18 +814,49 @@ class FunctionsTest {
             return this;
         }
 
-        Cfg runtime(String v) { runtime = v; return this; }
-        Cfg handler(String v) { handler = v; return this; }
-        Cfg role(String v) { role = v; return this; }
-        Cfg description(String v) { description = v; return this; }
-        Cfg memory(Integer v) { memory = v; return this; }
-        Cfg timeout(Integer v) { timeout = v; return this; }
-        Cfg ephemeral(Integer v) { ephemeral = v; return this; }
-        Cfg env(Map<String, String> v) { env = v; return this; }
+        Cfg runtime(String v) {
+            runtime = v;
+            return this;
+        }
+
+        Cfg handler(String v) {
+            handler = v;
+            return this;
+        }
+
+        Cfg role(String v) {
+            role = v;
+            return this;
+        }
+
+        Cfg description(String v) {
+            description = v;
+            return this;
+        }
+
+        Cfg memory(Integer v) {
+            memory = v;
+            return this;
+        }
+
+        Cfg timeout(Integer v) {
+            timeout = v;
+            return this;
+        }
+
+        Cfg ephemeral(Integer v) {
+            ephemeral = v;
+            return this;
+        }
+
+        Cfg env(Map<String, String> v) {
+            env = v;
+            return this;
+        }
 
         FunctionSettings build() {
-            return new FunctionSettings(runtime, handler, role, description, memory, timeout, ephemeral, null, env,
-                    null);
+            return new FunctionSettings(
+                    runtime, handler, role, description, memory, timeout, ephemeral, null, env, null);
         }
     }
 }

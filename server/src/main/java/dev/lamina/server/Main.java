@@ -59,9 +59,10 @@ public final class Main {
                 : d.keepAlive();
         int accountConcurrency = Integer.parseInt(
                 env.getOrDefault("LAMINA_ACCOUNT_CONCURRENCY", Integer.toString(d.accountConcurrency())));
-        long memoryBudget = Long.parseLong(
-                env.getOrDefault("LAMINA_MEMORY_BUDGET_MB", Long.toString(d.memoryBudgetMb())));
-        int scaling = Integer.parseInt(env.getOrDefault("LAMINA_SCALING_PER_10S", Integer.toString(d.scalingPerTenSeconds())));
+        long memoryBudget =
+                Long.parseLong(env.getOrDefault("LAMINA_MEMORY_BUDGET_MB", Long.toString(d.memoryBudgetMb())));
+        int scaling = Integer.parseInt(
+                env.getOrDefault("LAMINA_SCALING_PER_10S", Integer.toString(d.scalingPerTenSeconds())));
         Map<String, String> runtimes = new HashMap<>();
         env.forEach((k, v) -> {
             if (k.startsWith("LAMINA_RUNTIME_")) {
@@ -95,7 +96,16 @@ public final class Main {
             usage("the account id must be 12 digits");
         }
         ServerConfig config = new ServerConfig(
-                host, port, dataDir, region, account, keepAlive, Map.copyOf(runtimes), accountConcurrency, memoryBudget, scaling);
+                host,
+                port,
+                dataDir,
+                region,
+                account,
+                keepAlive,
+                Map.copyOf(runtimes),
+                accountConcurrency,
+                memoryBudget,
+                scaling);
         LaminaServer server = LaminaServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

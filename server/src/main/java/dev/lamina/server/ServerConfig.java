@@ -41,35 +41,87 @@ public record ServerConfig(
                 "us-east-1",
                 "000000000000",
                 Duration.ofMinutes(5),
-                Map.of(), 1000, defaultMemoryBudgetMb(), 1000);
+                Map.of(),
+                1000,
+                defaultMemoryBudgetMb(),
+                1000);
     }
 
     /** For tests: any free port, the given data directory, a short keep-alive. */
     public static ServerConfig forTests(Path dataDir) {
-        return new ServerConfig("127.0.0.1", 0, dataDir, "us-east-1", "000000000000", Duration.ofSeconds(30), Map.of(), 1000, defaultMemoryBudgetMb(), 1000);
+        return new ServerConfig(
+                "127.0.0.1",
+                0,
+                dataDir,
+                "us-east-1",
+                "000000000000",
+                Duration.ofSeconds(30),
+                Map.of(),
+                1000,
+                defaultMemoryBudgetMb(),
+                1000);
     }
 
     public ServerConfig withKeepAlive(Duration value) {
         return new ServerConfig(
-                host, port, dataDir, region, accountId, value, runtimeOverrides, accountConcurrency, memoryBudgetMb, scalingPerTenSeconds);
+                host,
+                port,
+                dataDir,
+                region,
+                accountId,
+                value,
+                runtimeOverrides,
+                accountConcurrency,
+                memoryBudgetMb,
+                scalingPerTenSeconds);
     }
 
     public ServerConfig withAccountConcurrency(int value) {
-        return new ServerConfig(host, port, dataDir, region, accountId, keepAlive, runtimeOverrides, value, memoryBudgetMb, scalingPerTenSeconds);
+        return new ServerConfig(
+                host,
+                port,
+                dataDir,
+                region,
+                accountId,
+                keepAlive,
+                runtimeOverrides,
+                value,
+                memoryBudgetMb,
+                scalingPerTenSeconds);
     }
 
     public ServerConfig withMemoryBudgetMb(long value) {
-        return new ServerConfig(host, port, dataDir, region, accountId, keepAlive, runtimeOverrides, accountConcurrency, value, scalingPerTenSeconds);
+        return new ServerConfig(
+                host,
+                port,
+                dataDir,
+                region,
+                accountId,
+                keepAlive,
+                runtimeOverrides,
+                accountConcurrency,
+                value,
+                scalingPerTenSeconds);
     }
 
     /** Three quarters of this machine's physical memory, in MB. */
     public static long defaultMemoryBudgetMb() {
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         return os.getTotalMemorySize() / (1024 * 1024) * 3 / 4;
     }
 
     public ServerConfig withPort(int value) {
         return new ServerConfig(
-                host, value, dataDir, region, accountId, keepAlive, runtimeOverrides, accountConcurrency, memoryBudgetMb, scalingPerTenSeconds);
+                host,
+                value,
+                dataDir,
+                region,
+                accountId,
+                keepAlive,
+                runtimeOverrides,
+                accountConcurrency,
+                memoryBudgetMb,
+                scalingPerTenSeconds);
     }
 }

@@ -84,8 +84,7 @@ public final class EventStore implements AutoCloseable {
         }
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            s.execute(
-                    """
+            s.execute("""
                     CREATE TABLE IF NOT EXISTS events (
                       seq INTEGER PRIMARY KEY AUTOINCREMENT,
                       request_id TEXT NOT NULL UNIQUE,
@@ -111,8 +110,7 @@ public final class EventStore implements AutoCloseable {
                       updated_at INTEGER NOT NULL)""");
             s.execute("CREATE INDEX IF NOT EXISTS events_by_function ON events (state, function_name, due_at)");
             s.execute("CREATE INDEX IF NOT EXISTS events_by_due ON events (state, due_at)");
-            s.execute(
-                    """
+            s.execute("""
                     CREATE TABLE IF NOT EXISTS async_settings (
                       function_name TEXT NOT NULL,
                       kind TEXT NOT NULL,
@@ -218,8 +216,8 @@ public final class EventStore implements AutoCloseable {
     public List<String> functionsWithQueuedEvents() {
         List<String> names = new ArrayList<>();
         try {
-            PreparedStatement ps = statement(
-                    "SELECT MIN(function_name) FROM events WHERE state = 'queued' AND function_name > ?");
+            PreparedStatement ps =
+                    statement("SELECT MIN(function_name) FROM events WHERE state = 'queued' AND function_name > ?");
             String after = "";
             while (true) {
                 ps.setString(1, after);

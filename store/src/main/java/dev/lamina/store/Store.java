@@ -85,23 +85,19 @@ public final class Store implements AutoCloseable {
 
     /** Schema steps; step N (1-based) takes the store from user_version N-1 to N. */
     private static final List<List<String>> MIGRATIONS = List.of(
-            List.of(
-                    """
+            List.of("""
                     CREATE TABLE IF NOT EXISTS function_versions (
                       name TEXT NOT NULL,
                       version TEXT NOT NULL,
                       doc TEXT NOT NULL,
-                      PRIMARY KEY (name, version))""",
-                    """
+                      PRIMARY KEY (name, version))""", """
                     CREATE TABLE IF NOT EXISTS log_events (
                       seq INTEGER PRIMARY KEY AUTOINCREMENT,
                       log_group TEXT NOT NULL,
                       log_stream TEXT NOT NULL,
                       timestamp INTEGER NOT NULL,
-                      message TEXT NOT NULL)""",
-                    "CREATE INDEX IF NOT EXISTS log_events_by_group ON log_events (log_group, seq)"),
-            List.of(
-                    """
+                      message TEXT NOT NULL)""", "CREATE INDEX IF NOT EXISTS log_events_by_group ON log_events (log_group, seq)"),
+            List.of("""
                     CREATE TABLE IF NOT EXISTS function_settings (
                       name TEXT NOT NULL,
                       kind TEXT NOT NULL,
@@ -123,7 +119,6 @@ public final class Store implements AutoCloseable {
                 query("SELECT doc FROM function_versions WHERE name = ? AND version = ? AND doc <> ''", name, version);
         return docs.stream().findFirst();
     }
-
 
     /** Every stored version of every function. */
     public synchronized List<String> listAllVersions() {
@@ -169,7 +164,12 @@ public final class Store implements AutoCloseable {
      * kind).
      */
     public synchronized void putSetting(String name, String kind, String key, String doc) {
-        update("INSERT OR REPLACE INTO function_settings (name, kind, key, doc) VALUES (?, ?, ?, ?)", name, kind, key, doc);
+        update(
+                "INSERT OR REPLACE INTO function_settings (name, kind, key, doc) VALUES (?, ?, ?, ?)",
+                name,
+                kind,
+                key,
+                doc);
     }
 
     public synchronized Optional<String> getSetting(String name, String kind, String key) {
@@ -223,8 +223,8 @@ public final class Store implements AutoCloseable {
 
     /** Log events of one group with a sequence number above {@code afterSeq}, oldest first. */
     public synchronized List<LogEvent> readLogs(String logGroup, long afterSeq, int limit) {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT seq, log_group, log_stream, timestamp, message FROM log_events"
+        try (PreparedStatement ps =
+                connection.prepareStatement("SELECT seq, log_group, log_stream, timestamp, message FROM log_events"
                         + " WHERE log_group = ? AND seq > ? ORDER BY seq LIMIT ?")) {
             ps.setString(1, logGroup);
             ps.setLong(2, afterSeq);
@@ -232,7 +232,8 @@ public final class Store implements AutoCloseable {
             List<LogEvent> events = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    events.add(new LogEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)));
+                    events.add(new LogEvent(
+                            rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)));
                 }
             }
             return events;

@@ -64,7 +64,27 @@ public record StoredEvent(
             String traceId,
             long now) {
         return new StoredEvent(
-                0, requestId, functionName, qualifier, invokedArn, payload, traceId, now, QUEUED, now, 0, 0, 0, 0, 0,
-                null, null, null, null, null, null, now);
+                0,
+                requestId,
+                functionName,
+                qualifier,
+                invokedArn,
+                payload,
+                traceId,
+                now,
+                QUEUED,
+                now,
+                0,
+                0,
+                0,
+                0,
+                0,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                now);
     }
 }

@@ -22,10 +22,11 @@ class BlobStoreTest {
 
     @Test
     void sha256_hex_matches_the_known_test_vectors() {
-        assertThat(BlobStore.sha256Hex("abc".getBytes(StandardCharsets.US_ASCII))).isEqualTo(ABC_SHA256);
+        assertThat(BlobStore.sha256Hex("abc".getBytes(StandardCharsets.US_ASCII)))
+                .isEqualTo(ABC_SHA256);
         assertThat(BlobStore.sha256Hex(new byte[0])).isEqualTo(EMPTY_SHA256);
-        assertThat(BlobStore.sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
-                .getBytes(StandardCharsets.US_ASCII)))
+        assertThat(BlobStore.sha256Hex(
+                        "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".getBytes(StandardCharsets.US_ASCII)))
                 .isEqualTo("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
     }
 

@@ -3,7 +3,6 @@ package dev.lamina.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,6 +40,7 @@ class StoreCrashSafetyTest {
 
     /** What the child acknowledged, over all rounds. */
     private final Map<String, Integer> ackedNumbered = new HashMap<>(); // "name/version" → i
+
     private final Map<String, Integer> ackedLatest = new HashMap<>(); // name → highest acknowledged i
     private final Set<Integer> ackedLogBatches = new HashSet<>();
     private int highestAcked = -1;
@@ -59,13 +59,20 @@ class StoreCrashSafetyTest {
     }
 
     private void runAndKill(Path data, int start, int acksBeforeKill) throws Exception {
-        String java = ProcessHandle.current().info().command()
+        String java = ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Path stderr = dir.resolve("child-" + start + ".err");
-        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"),
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                StoreCrashWriter.class.getName(), data.toString(), Integer.toString(start))
+        Process child = new ProcessBuilder(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                        StoreCrashWriter.class.getName(),
+                        data.toString(),
+                        Integer.toString(start))
                 .redirectError(stderr.toFile())
                 .start();
         List<String> lines = new ArrayList<>();
@@ -102,8 +109,11 @@ class StoreCrashSafetyTest {
             }
             child.waitFor();
         }
-        assertThat(killed).as("the writer stopped before %d acknowledgements; stderr: %s", acksBeforeKill,
-                Files.readString(stderr)).isTrue();
+        assertThat(killed)
+                .as(
+                        "the writer stopped before %d acknowledgements; stderr: %s",
+                        acksBeforeKill, Files.readString(stderr))
+                .isTrue();
         assertThat(child.exitValue()).as("killed by SIGKILL (128 + 9)").isEqualTo(137);
         assertThat(lines).first().isEqualTo("READY");
         assertThat(lines.size() - 1).isGreaterThanOrEqualTo(acksBeforeKill);
@@ -132,7 +142,9 @@ class StoreCrashSafetyTest {
             Set<String> numberedKeys = new HashSet<>();
             for (String doc : all) {
                 Matcher m = DOC.matcher(doc);
-                assertThat(m.matches()).as("a stored row does not parse: %.200s", doc).isTrue();
+                assertThat(m.matches())
+                        .as("a stored row does not parse: %.200s", doc)
+                        .isTrue();
                 String name = m.group(1);
                 String version = m.group(2);
                 int i = Integer.parseInt(m.group(3));
@@ -164,7 +176,8 @@ class StoreCrashSafetyTest {
                 String doc = store.getVersion(acked.getKey(), "$LATEST").orElseThrow();
                 Matcher m = DOC.matcher(doc);
                 assertThat(m.matches()).isTrue();
-                assertThat(Integer.parseInt(m.group(3))).as("$LATEST of %s", acked.getKey())
+                assertThat(Integer.parseInt(m.group(3)))
+                        .as("$LATEST of %s", acked.getKey())
                         .isBetween(acked.getValue(), acked.getValue() + StoreCrashWriter.FUNCTIONS);
             }
 
@@ -175,7 +188,9 @@ class StoreCrashSafetyTest {
             while (!(page = store.readLogs(StoreCrashWriter.LOG_GROUP, after, 50)).isEmpty()) {
                 for (LogEvent e : page) {
                     Matcher m = LOG.matcher(e.message());
-                    assertThat(m.matches()).as("a stored log line does not parse: %.100s", e.message()).isTrue();
+                    assertThat(m.matches())
+                            .as("a stored log line does not parse: %.100s", e.message())
+                            .isTrue();
                     int i = Integer.parseInt(m.group(1));
                     assertThat(e.message()).isEqualTo(StoreCrashWriter.logMessage(i, Integer.parseInt(m.group(2))));
                     assertThat(e.logStream()).isEqualTo("stream-" + i);
@@ -185,7 +200,8 @@ class StoreCrashSafetyTest {
             }
             for (Map.Entry<Integer, List<String>> batch : batches.entrySet()) {
                 List<String> expected = StoreCrashWriter.logBatch(batch.getKey()).stream()
-                        .map(LogEvent::message).toList();
+                        .map(LogEvent::message)
+                        .toList();
                 assertThat(batch.getValue()).as("log batch %d", batch.getKey()).containsExactlyElementsOf(expected);
             }
             assertThat(batches.keySet()).containsAll(ackedLogBatches);
@@ -202,5 +218,4 @@ class StoreCrashSafetyTest {
             assertThat(problems).containsExactly("ok");
         }
     }
-
 }

@@ -22,8 +22,8 @@ public final class StoreCrashWriter {
     public static void main(String[] args) {
         Path dataDir = Path.of(args[0]);
         int start = args.length > 1 ? Integer.parseInt(args[1]) : 0;
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
-                StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(
+                new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
         try (Store store = Store.open(dataDir)) {
             out.println("READY");
             out.flush();

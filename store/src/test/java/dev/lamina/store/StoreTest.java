@@ -234,7 +234,9 @@ class StoreTest {
             store.appendLogs(List.of(new LogEvent(0, "g", "s", 1, "a"), new LogEvent(0, "g", "s", 2, "b")));
             long last = store.readLogs("g", 0, 10).getLast().seq();
             assertThat(store.readLogs("g", last, 10)).isEmpty();
-            assertThat(store.readLogs("g", last - 1, 10)).extracting(LogEvent::message).containsExactly("b");
+            assertThat(store.readLogs("g", last - 1, 10))
+                    .extracting(LogEvent::message)
+                    .containsExactly("b");
         }
     }
 
@@ -256,7 +258,8 @@ class StoreTest {
             assertThat(store.getVersion("f", "1")).contains("{\"v\":1}");
             assertThat(store.getVersion("g", "$LATEST")).isEmpty();
             assertThat(store.listAllVersions()).hasSize(2);
-            assertThat(store.readLogs("/aws/lambda/f", 0, 10)).extracting(LogEvent::message)
+            assertThat(store.readLogs("/aws/lambda/f", 0, 10))
+                    .extracting(LogEvent::message)
                     .containsExactly("before close");
             assertThat(store.blobs().read(sha)).isEqualTo("zip bytes".getBytes());
 

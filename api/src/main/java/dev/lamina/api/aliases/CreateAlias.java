@@ -12,8 +12,13 @@ public record CreateAlias(ApiContext ctx) implements Operation {
     @Override
     public ApiResponse handle(ApiRequest request) {
         JsonNode body = request.json();
-        var alias = ctx.aliases().create(request.path("name"), Wire.text(body, "Name"),
-                Wire.text(body, "FunctionVersion"), Wire.text(body, "Description"), AliasWire.weights(body));
+        var alias = ctx.aliases()
+                .create(
+                        request.path("name"),
+                        Wire.text(body, "Name"),
+                        Wire.text(body, "FunctionVersion"),
+                        Wire.text(body, "Description"),
+                        AliasWire.weights(body));
         return ApiResponse.json(201, AliasWire.configuration(alias, ctx.settings()));
     }
 }

@@ -12,7 +12,14 @@ public record ListAliases(ApiContext ctx) implements Operation {
     @Override
     public ApiResponse handle(ApiRequest request) {
         var all = ctx.aliases().list(request.path("name"), request.query("FunctionVersion"));
-        return ApiResponse.json(200, Pages.page(request, all, AliasRecord::name, "Aliases", 10_000,
-                a -> AliasWire.configuration(a, ctx.settings())));
+        return ApiResponse.json(
+                200,
+                Pages.page(
+                        request,
+                        all,
+                        AliasRecord::name,
+                        "Aliases",
+                        10_000,
+                        a -> AliasWire.configuration(a, ctx.settings())));
     }
 }

@@ -12,9 +12,14 @@ public record UpdateAlias(ApiContext ctx) implements Operation {
     @Override
     public ApiResponse handle(ApiRequest request) {
         JsonNode body = request.json();
-        var alias = ctx.aliases().update(request.path("name"), request.path("alias"),
-                Wire.text(body, "FunctionVersion"), Wire.text(body, "Description"), AliasWire.weights(body),
-                Wire.text(body, "RevisionId"));
+        var alias = ctx.aliases()
+                .update(
+                        request.path("name"),
+                        request.path("alias"),
+                        Wire.text(body, "FunctionVersion"),
+                        Wire.text(body, "Description"),
+                        AliasWire.weights(body),
+                        Wire.text(body, "RevisionId"));
         return ApiResponse.json(200, AliasWire.configuration(alias, ctx.settings()));
     }
 }

@@ -10,8 +10,8 @@ import dev.lamina.api.Wire;
 public record PutFunctionConcurrency(ApiContext ctx) implements Operation {
     @Override
     public ApiResponse handle(ApiRequest request) {
-        int value = ctx.concurrency().put(request.path("name"),
-                Wire.integer(request.json(), "ReservedConcurrentExecutions"));
+        int value = ctx.concurrency()
+                .put(request.path("name"), Wire.integer(request.json(), "ReservedConcurrentExecutions"));
         return ApiResponse.json(200, Wire.JSON.createObjectNode().put("ReservedConcurrentExecutions", value));
     }
 }

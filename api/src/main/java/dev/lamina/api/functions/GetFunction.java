@@ -26,8 +26,9 @@ public record GetFunction(ApiContext ctx) implements Operation {
             ObjectNode tagNode = body.putObject("Tags");
             tags.forEach(tagNode::put);
         }
-        ctx.concurrency().get(r.functionName()).ifPresent(v -> body.putObject("Concurrency")
-                .put("ReservedConcurrentExecutions", v));
+        ctx.concurrency()
+                .get(r.functionName())
+                .ifPresent(v -> body.putObject("Concurrency").put("ReservedConcurrentExecutions", v));
         return ApiResponse.json(200, body);
     }
 }

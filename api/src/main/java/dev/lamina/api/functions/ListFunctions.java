@@ -15,7 +15,14 @@ public record ListFunctions(ApiContext ctx) implements Operation {
 
     @Override
     public ApiResponse handle(ApiRequest request) {
-        return ApiResponse.json(200, Pages.page(request, ctx.functions().list(), FunctionRecord::functionName,
-                "Functions", PAGE_LIMIT, r -> Wire.configuration(r, ctx.settings())));
+        return ApiResponse.json(
+                200,
+                Pages.page(
+                        request,
+                        ctx.functions().list(),
+                        FunctionRecord::functionName,
+                        "Functions",
+                        PAGE_LIMIT,
+                        r -> Wire.configuration(r, ctx.settings())));
     }
 }

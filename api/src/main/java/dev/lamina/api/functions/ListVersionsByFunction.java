@@ -12,8 +12,15 @@ import dev.lamina.controlplane.FunctionRecord;
 public record ListVersionsByFunction(ApiContext ctx) implements Operation {
     @Override
     public ApiResponse handle(ApiRequest request) {
-        return ApiResponse.json(200, Pages.page(request, ctx.functions().versions(request.path("name")),
-                ListVersionsByFunction::sortKey, "Versions", 50, r -> Wire.configuration(r, ctx.settings())));
+        return ApiResponse.json(
+                200,
+                Pages.page(
+                        request,
+                        ctx.functions().versions(request.path("name")),
+                        ListVersionsByFunction::sortKey,
+                        "Versions",
+                        50,
+                        r -> Wire.configuration(r, ctx.settings())));
     }
 
     /** "$LATEST" sorts before any zero-padded number. */

@@ -15,8 +15,12 @@ public record PublishVersion(ApiContext ctx) implements Operation {
     @Override
     public ApiResponse handle(ApiRequest request) {
         JsonNode body = request.json();
-        var record = ctx.functions().publishVersion(request.path("name"), Wire.text(body, "CodeSha256"),
-                Wire.text(body, "RevisionId"), Wire.text(body, "Description"));
+        var record = ctx.functions()
+                .publishVersion(
+                        request.path("name"),
+                        Wire.text(body, "CodeSha256"),
+                        Wire.text(body, "RevisionId"),
+                        Wire.text(body, "Description"));
         return ApiResponse.json(201, Wire.configuration(record, ctx.settings()));
     }
 }

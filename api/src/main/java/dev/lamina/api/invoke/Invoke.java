@@ -5,8 +5,8 @@ import dev.lamina.api.ApiRequest;
 import dev.lamina.api.ApiResponse;
 import dev.lamina.api.Operation;
 import dev.lamina.api.Wire;
-import dev.lamina.controlplane.ErrorCode;
 import dev.lamina.controlplane.Aliases;
+import dev.lamina.controlplane.ErrorCode;
 import dev.lamina.controlplane.LambdaException;
 import dev.lamina.model.FunctionDeployment;
 import dev.lamina.model.Invocation;
@@ -35,8 +35,8 @@ public record Invoke(ApiContext ctx) implements Operation {
 
     @Override
     public ApiResponse handle(ApiRequest request) {
-        Aliases.Resolved resolved =
-                ctx.aliases().resolve(request.path("name"), request.query("Qualifier"), ThreadLocalRandom.current()::nextDouble);
+        Aliases.Resolved resolved = ctx.aliases()
+                .resolve(request.path("name"), request.query("Qualifier"), ThreadLocalRandom.current()::nextDouble);
         String type = request.header("x-amz-invocation-type");
         if (type == null) {
             type = "RequestResponse";

@@ -11,8 +11,8 @@ public record GetPolicy(ApiContext ctx) implements Operation {
     @Override
     public ApiResponse handle(ApiRequest request) {
         var policy = ctx.policies().get(request.path("name"), request.query("Qualifier"));
-        return ApiResponse.json(200, Wire.JSON.createObjectNode()
-                .put("Policy", policy.document())
-                .put("RevisionId", policy.revisionId()));
+        return ApiResponse.json(
+                200,
+                Wire.JSON.createObjectNode().put("Policy", policy.document()).put("RevisionId", policy.revisionId()));
     }
 }

@@ -9,8 +9,12 @@ import dev.lamina.api.Operation;
 public record RemovePermission(ApiContext ctx) implements Operation {
     @Override
     public ApiResponse handle(ApiRequest request) {
-        ctx.policies().remove(request.path("name"), request.query("Qualifier"), request.path("sid"),
-                request.query("RevisionId"));
+        ctx.policies()
+                .remove(
+                        request.path("name"),
+                        request.query("Qualifier"),
+                        request.path("sid"),
+                        request.query("RevisionId"));
         return ApiResponse.empty(204);
     }
 }

@@ -9,7 +9,8 @@ import dev.lamina.api.Operation;
 public record GetProvisionedConcurrencyConfig(ApiContext ctx) implements Operation {
     @Override
     public ApiResponse handle(ApiRequest request) {
-        return ApiResponse.json(200, ProvisionedWire.config(
-                ctx.provisioned().require(request.path("name"), request.query("Qualifier"))));
+        return ApiResponse.json(
+                200,
+                ProvisionedWire.config(ctx.provisioned().require(request.path("name"), request.query("Qualifier"))));
     }
 }

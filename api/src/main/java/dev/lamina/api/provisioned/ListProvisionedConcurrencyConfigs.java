@@ -23,7 +23,14 @@ public record ListProvisionedConcurrencyConfigs(ApiContext ctx) implements Opera
     @Override
     public ApiResponse handle(ApiRequest request) {
         var all = ctx.provisioned().list(request.path("name"));
-        return ApiResponse.json(200, Pages.page(request, all, s -> s.config().qualifier(),
-                "ProvisionedConcurrencyConfigs", 50, s -> ProvisionedWire.listItem(s, ctx.settings())));
+        return ApiResponse.json(
+                200,
+                Pages.page(
+                        request,
+                        all,
+                        s -> s.config().qualifier(),
+                        "ProvisionedConcurrencyConfigs",
+                        50,
+                        s -> ProvisionedWire.listItem(s, ctx.settings())));
     }
 }

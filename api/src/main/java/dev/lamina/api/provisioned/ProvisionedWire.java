@@ -24,7 +24,9 @@ final class ProvisionedWire {
     /** ProvisionedConcurrencyConfigListItem: the same, with the qualified function ARN. */
     static ObjectNode listItem(ProvisionedConcurrency.Status s, Settings settings) {
         ObjectNode c = Wire.JSON.createObjectNode();
-        c.put("FunctionArn", settings.functionArn(s.config().functionName(), s.config().qualifier()));
+        c.put(
+                "FunctionArn",
+                settings.functionArn(s.config().functionName(), s.config().qualifier()));
         c.setAll(config(s));
         return c;
     }

@@ -10,8 +10,11 @@ import dev.lamina.api.Wire;
 public record PutProvisionedConcurrencyConfig(ApiContext ctx) implements Operation {
     @Override
     public ApiResponse handle(ApiRequest request) {
-        var status = ctx.provisioned().put(request.path("name"), request.query("Qualifier"),
-                Wire.integer(request.json(), "ProvisionedConcurrentExecutions"));
+        var status = ctx.provisioned()
+                .put(
+                        request.path("name"),
+                        request.query("Qualifier"),
+                        Wire.integer(request.json(), "ProvisionedConcurrentExecutions"));
         return ApiResponse.json(202, ProvisionedWire.config(status));
     }
 }

@@ -30,8 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServerProcessTest {
 
-    private static final Path JAR = Path.of("..", "server", "target", "lamina-server.jar").toAbsolutePath().normalize();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final Path JAR = Path.of("..", "server", "target", "lamina-server.jar")
+            .toAbsolutePath()
+            .normalize();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @TempDir
     Path data;
@@ -47,8 +50,16 @@ class ServerProcessTest {
 
     private URI start() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        server = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString(), "serve",
-                        "--port", "0", "--data-dir", data.toString())
+        server = new ProcessBuilder(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-jar",
+                        JAR.toString(),
+                        "serve",
+                        "--port",
+                        "0",
+                        "--data-dir",
+                        data.toString())
                 .redirectErrorStream(true)
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
@@ -57,7 +68,8 @@ class ServerProcessTest {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     int at = line.indexOf("serving the AWS Lambda API at ");
                     if (at >= 0) {
-                        return URI.create(line.substring(at + "serving the AWS Lambda API at ".length()).trim());
+                        return URI.create(line.substring(at + "serving the AWS Lambda API at ".length())
+                                .trim());
                     }
                 }
             } catch (IOException e) {
@@ -77,7 +89,8 @@ class ServerProcessTest {
     }
 
     private static HttpResponse<String> post(URI base, String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(base.resolve(path))
+        return HTTP.send(
+                HttpRequest.newBuilder(base.resolve(path))
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .timeout(Duration.ofSeconds(60))
                         .build(),
@@ -93,22 +106,27 @@ class ServerProcessTest {
         }
         return """
                 {"FunctionName":"%s","Runtime":"python3.12","Handler":"lambda_function.handler",
-                 "Role":"arn:aws:iam::000000000000:role/r","Code":{"ZipFile":"%s"}}"""
-                .formatted(name, Base64.getEncoder().encodeToString(bytes.toByteArray()));
+                 "Role":"arn:aws:iam::000000000000:role/r","Code":{"ZipFile":"%s"}}""".formatted(name, Base64.getEncoder().encodeToString(bytes.toByteArray()));
     }
 
     private static List<ProcessHandle> instancesOf(Path dataDir) {
         String marker = dataDir.toString();
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(marker) && !c.contains("-jar")).orElse(false))
+                .filter(p -> p.info()
+                        .commandLine()
+                        .map(c -> c.contains(marker) && !c.contains("-jar"))
+                        .orElse(false))
                 .toList();
     }
 
     @Test
     void a_kill_9_loses_no_function_and_leaves_no_instance_running() throws Exception {
         URI uri = start();
-        assertThat(post(uri, "/2015-03-31/functions", echoFunction("survivor")).statusCode()).isEqualTo(201);
-        assertThat(post(uri, "/2015-03-31/functions/survivor/invocations", "{\"n\":1}").body()).isEqualTo("{\"n\": 1}");
+        assertThat(post(uri, "/2015-03-31/functions", echoFunction("survivor")).statusCode())
+                .isEqualTo(201);
+        assertThat(post(uri, "/2015-03-31/functions/survivor/invocations", "{\"n\":1}")
+                        .body())
+                .isEqualTo("{\"n\": 1}");
         assertThat(instancesOf(data)).isNotEmpty();
 
         server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -120,8 +138,12 @@ class ServerProcessTest {
 
         URI again = start();
         assertThat(get(again, "/2015-03-31/functions/survivor").statusCode()).isEqualTo(200);
-        assertThat(post(again, "/2015-03-31/functions/survivor/invocations", "{\"n\":2}").body()).isEqualTo("{\"n\": 2}");
-        assertThat(Files.list(data.resolve("instances")).filter(Files::isDirectory).count())
+        assertThat(post(again, "/2015-03-31/functions/survivor/invocations", "{\"n\":2}")
+                        .body())
+                .isEqualTo("{\"n\": 2}");
+        assertThat(Files.list(data.resolve("instances"))
+                        .filter(Files::isDirectory)
+                        .count())
                 .as("one instance folder: the old ones were cleared")
                 .isEqualTo(1);
     }
@@ -129,8 +151,10 @@ class ServerProcessTest {
     @Test
     void sigterm_stops_the_server_and_its_instances_and_the_store_reopens() throws Exception {
         URI uri = start();
-        assertThat(post(uri, "/2015-03-31/functions", echoFunction("graceful")).statusCode()).isEqualTo(201);
-        assertThat(post(uri, "/2015-03-31/functions/graceful/invocations", "{}").statusCode()).isEqualTo(200);
+        assertThat(post(uri, "/2015-03-31/functions", echoFunction("graceful")).statusCode())
+                .isEqualTo(201);
+        assertThat(post(uri, "/2015-03-31/functions/graceful/invocations", "{}").statusCode())
+                .isEqualTo(200);
 
         server.destroy(); // SIGTERM
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -281,8 +281,8 @@ class VersionsAliasesConcurrencyTest {
         lambda.putFunctionConcurrency(b -> b.functionName("big").reservedConcurrentExecutions(5));
         assertThat(lambda.getAccountSettings().accountLimit().unreservedConcurrentExecutions())
                 .isEqualTo(before - 5);
-        assertThatThrownBy(() ->
-                        lambda.putFunctionConcurrency(b -> b.functionName("big").reservedConcurrentExecutions(before - 99)))
+        assertThatThrownBy(() -> lambda.putFunctionConcurrency(
+                        b -> b.functionName("big").reservedConcurrentExecutions(before - 99)))
                 .isInstanceOf(InvalidParameterValueException.class)
                 .hasMessageContaining("below its minimum value of [100]");
         assertThat(lambda.getFunction(b -> b.functionName("big")).concurrency().reservedConcurrentExecutions())
@@ -336,23 +336,31 @@ class VersionsAliasesConcurrencyTest {
         String status = put.statusAsString();
         while (!status.equals("READY") && System.nanoTime() < deadline) {
             Thread.sleep(50);
-            status = lambda.getProvisionedConcurrencyConfig(b -> b.functionName("warm").qualifier("1")).statusAsString();
+            status = lambda.getProvisionedConcurrencyConfig(
+                            b -> b.functionName("warm").qualifier("1"))
+                    .statusAsString();
         }
         assertThat(status).isEqualTo("READY");
-        var ready = lambda.getProvisionedConcurrencyConfig(b -> b.functionName("warm").qualifier("1"));
+        var ready = lambda.getProvisionedConcurrencyConfig(
+                b -> b.functionName("warm").qualifier("1"));
         assertThat(ready.availableProvisionedConcurrentExecutions()).isEqualTo(2);
 
-        var result = lambda.invoke(b -> b.functionName("warm").qualifier("1")
+        var result = lambda.invoke(b -> b.functionName("warm")
+                .qualifier("1")
                 .logType(software.amazon.awssdk.services.lambda.model.LogType.TAIL));
         assertThat(result.payload().asUtf8String()).isEqualTo("\"provisioned-concurrency\"");
         String log = new String(java.util.Base64.getDecoder().decode(result.logResult()), StandardCharsets.UTF_8);
         assertThat(log).contains("REPORT RequestId").doesNotContain("Init Duration");
 
-        assertThat(lambda.listProvisionedConcurrencyConfigs(b -> b.functionName("warm")).provisionedConcurrencyConfigs())
+        assertThat(lambda.listProvisionedConcurrencyConfigs(b -> b.functionName("warm"))
+                        .provisionedConcurrencyConfigs())
                 .extracting(c -> c.functionArn())
                 .containsExactly("arn:aws:lambda:us-east-1:000000000000:function:warm:1");
         lambda.deleteProvisionedConcurrencyConfig(b -> b.functionName("warm").qualifier("1"));
-        assertThatThrownBy(() -> lambda.getProvisionedConcurrencyConfig(b -> b.functionName("warm").qualifier("1")))
-                .isInstanceOf(software.amazon.awssdk.services.lambda.model.ProvisionedConcurrencyConfigNotFoundException.class);
+        assertThatThrownBy(() -> lambda.getProvisionedConcurrencyConfig(
+                        b -> b.functionName("warm").qualifier("1")))
+                .isInstanceOf(
+                        software.amazon.awssdk.services.lambda.model.ProvisionedConcurrencyConfigNotFoundException
+                                .class);
     }
 }

@@ -21,6 +21,7 @@ public final class Pending {
     Double initDurationMs;
     /** When the invocation was placed; reset when it is handed to the runtime (START). */
     long startNanos = System.nanoTime();
+
     ScheduledFuture<?> timer;
 
     public Pending(Invocation invocation) {

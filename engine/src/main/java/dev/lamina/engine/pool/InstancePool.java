@@ -33,6 +33,7 @@ public final class InstancePool implements InstanceListener {
     private final Set<Instance> all = new HashSet<>();
     /** Instances kept initialised ahead of invocations (provisioned concurrency): never expired nor evicted. */
     private final Set<Instance> provisioned = new HashSet<>();
+
     private int provisionedTarget;
     private final Function<Pending, Instance> starter;
     private boolean retired;
@@ -89,7 +90,9 @@ public final class InstancePool implements InstanceListener {
             idle.remove(instance);
             all.remove(instance);
             // A provisioned instance that was serving (not one whose init failed) is replaced, to keep the count.
-            replace = provisioned.remove(instance) && instance.wasReady() && !retired
+            replace = provisioned.remove(instance)
+                    && instance.wasReady()
+                    && !retired
                     && provisioned.size() < provisionedTarget;
         }
         if (replace) {
@@ -147,7 +150,8 @@ public final class InstancePool implements InstanceListener {
     public synchronized List<Eviction.Candidate<Instance>> idleCandidates() {
         return idle.stream()
                 .filter(i -> !provisioned.contains(i))
-                .map(i -> new Eviction.Candidate<>(i, i.idleSinceNanos(), i.deployment().memorySize()))
+                .map(i -> new Eviction.Candidate<>(
+                        i, i.idleSinceNanos(), i.deployment().memorySize()))
                 .toList();
     }
 

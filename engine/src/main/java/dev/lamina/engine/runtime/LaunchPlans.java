@@ -76,7 +76,7 @@ public final class LaunchPlans {
                         "-XX:TieredStopAtLevel=1",
                         "-XX:+UseSerialGC",
                         "-Xshare:auto",
-                    "-XX:+ErrorFileToStderr",
+                        "-XX:+ErrorFileToStderr",
                         "-XX:MaxHeapSize=" + d.memorySize() * 1024 * 85 / 100 + "k", // as AWS's Java runtimes pass it
                         "--enable-native-access=ALL-UNNAMED",
                         "-Djava.io.tmpdir=/tmp",

@@ -37,7 +37,8 @@ class AdmissionTest {
         ConcurrencyLimits.Permit a = limits.admit("a");
         ConcurrencyLimits.Permit b = limits.admit("b");
         assertThatThrownBy(() -> limits.admit("c"))
-                .isInstanceOfSatisfying(Throttled.class, t -> assertThat(t.reason()).isEqualTo("ConcurrentInvocationLimitExceeded"));
+                .isInstanceOfSatisfying(
+                        Throttled.class, t -> assertThat(t.reason()).isEqualTo("ConcurrentInvocationLimitExceeded"));
         limits.release(a);
         limits.release(reserved);
         limits.reserve("r", null); // a reservation removed while nothing runs

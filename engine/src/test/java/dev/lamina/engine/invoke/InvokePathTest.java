@@ -241,10 +241,28 @@ class InvokePathTest {
         engine.close();
         engine = newEngine(256); // two 128 MB instances
         FunctionDeployment a = deployment("scripted", 3, "a");
-        FunctionDeployment b = new FunctionDeployment("g", "$LATEST", "arn:aws:lambda:us-east-1:000000000000:function:g",
-                "provided.al2023", "handler", 128, 3, Map.of(), a.codeDirectory(), "b");
-        FunctionDeployment c = new FunctionDeployment("h", "$LATEST", "arn:aws:lambda:us-east-1:000000000000:function:h",
-                "provided.al2023", "handler", 128, 3, Map.of(), a.codeDirectory(), "c");
+        FunctionDeployment b = new FunctionDeployment(
+                "g",
+                "$LATEST",
+                "arn:aws:lambda:us-east-1:000000000000:function:g",
+                "provided.al2023",
+                "handler",
+                128,
+                3,
+                Map.of(),
+                a.codeDirectory(),
+                "b");
+        FunctionDeployment c = new FunctionDeployment(
+                "h",
+                "$LATEST",
+                "arn:aws:lambda:us-east-1:000000000000:function:h",
+                "provided.al2023",
+                "handler",
+                128,
+                3,
+                Map.of(),
+                a.codeDirectory(),
+                "c");
         String firstOfA = stream(invoke(a, "{}"));
         invoke(b, "{}");
         assertThat(invoke(c, "{}").failed()).isFalse(); // a was idle longest: stopped for c
@@ -259,8 +277,17 @@ class InvokePathTest {
         engine.close();
         engine = newEngine(128);
         FunctionDeployment a = deployment("scripted", 5, "a");
-        FunctionDeployment b = new FunctionDeployment("g", "$LATEST", "arn:aws:lambda:us-east-1:000000000000:function:g",
-                "provided.al2023", "handler", 128, 3, Map.of(), a.codeDirectory(), "b");
+        FunctionDeployment b = new FunctionDeployment(
+                "g",
+                "$LATEST",
+                "arn:aws:lambda:us-east-1:000000000000:function:g",
+                "provided.al2023",
+                "handler",
+                128,
+                3,
+                Map.of(),
+                a.codeDirectory(),
+                "b");
         CompletableFuture<InvocationResult> busy = CompletableFuture.supplyAsync(() -> invoke(a, "{\"pause\":1}"));
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (engine.memory().freeMb() > 0 && System.nanoTime() < deadline) {
