@@ -16,6 +16,8 @@ public record Health(ApiContext ctx) implements Operation {
                         .createObjectNode()
                         .put("status", "ok")
                         .put("functions", ctx.functions().list().size())
-                        .put("instances", ctx.engine().instanceCount()));
+                        .put("instances", ctx.engine().instanceCount())
+                .put("memoryBudgetMb", ctx.engine().memory().totalMb())
+                .put("memoryInUseMb", ctx.engine().memory().totalMb() - ctx.engine().memory().freeMb()));
     }
 }
