@@ -1,5 +1,6 @@
 package dev.lamina.api;
 
+import dev.lamina.async.AsyncInvocations;
 import dev.lamina.controlplane.Aliases;
 import dev.lamina.controlplane.Concurrency;
 import dev.lamina.controlplane.Functions;
@@ -21,4 +22,37 @@ public record ApiContext(
         Engine engine,
         Settings settings,
         Store store,
-        Runnable flushLogs) {}
+        Runnable flushLogs,
+        AsyncInvocations async) {
+
+    /** Without asynchronous invocation: Event invokes and the event invoke config operations answer 500. */
+    public ApiContext(
+            Functions functions,
+            Aliases aliases,
+            Concurrency concurrency,
+            Tags tags,
+            Policies policies,
+            ProvisionedConcurrency provisioned,
+            Engine engine,
+            Settings settings,
+            Store store,
+            Runnable flushLogs) {
+        this(functions, aliases, concurrency, tags, policies, provisioned, engine, settings, store, flushLogs, null);
+    }
+
+    /** The same context with asynchronous invocation. */
+    public ApiContext withAsync(AsyncInvocations value) {
+        return new ApiContext(
+                functions,
+                aliases,
+                concurrency,
+                tags,
+                policies,
+                provisioned,
+                engine,
+                settings,
+                store,
+                flushLogs,
+                value);
+    }
+}

@@ -5,6 +5,12 @@ import dev.lamina.api.aliases.DeleteAlias;
 import dev.lamina.api.aliases.GetAlias;
 import dev.lamina.api.aliases.ListAliases;
 import dev.lamina.api.aliases.UpdateAlias;
+import dev.lamina.api.async.DeleteFunctionEventInvokeConfig;
+import dev.lamina.api.async.GetFunctionEventInvokeConfig;
+import dev.lamina.api.async.ListFunctionEventInvokeConfigs;
+import dev.lamina.api.async.PutFunctionEventInvokeConfig;
+import dev.lamina.api.async.UpdateFunctionEventInvokeConfig;
+import dev.lamina.api.async.WithDeadLetterConfig;
 import dev.lamina.api.concurrency.DeleteFunctionConcurrency;
 import dev.lamina.api.concurrency.GetFunctionConcurrency;
 import dev.lamina.api.concurrency.PutFunctionConcurrency;
@@ -20,9 +26,13 @@ import dev.lamina.api.functions.PublishVersion;
 import dev.lamina.api.functions.UpdateFunctionCode;
 import dev.lamina.api.functions.UpdateFunctionConfiguration;
 import dev.lamina.api.invoke.Invoke;
+import dev.lamina.api.invoke.InvokeAsync;
+import dev.lamina.api.platform.AsyncEventStats;
 import dev.lamina.api.platform.DownloadCode;
 import dev.lamina.api.platform.Health;
+import dev.lamina.api.platform.ListFailedEvents;
 import dev.lamina.api.platform.ReadLogs;
+import dev.lamina.api.platform.RedriveEvents;
 import dev.lamina.api.policies.AddPermission;
 import dev.lamina.api.policies.GetPolicy;
 import dev.lamina.api.policies.RemovePermission;
@@ -119,9 +129,58 @@ public final class Routes {
                 "/2019-09-30/functions/{name}/provisioned-concurrency",
                 "DeleteProvisionedConcurrencyConfig",
                 new DeleteProvisionedConcurrencyConfig(ctx));
+        add("POST", "/2014-11-13/functions/{name}/invoke-async", "InvokeAsync", new InvokeAsync(ctx));
+        add(
+                "PUT",
+                "/2019-09-25/functions/{name}/event-invoke-config",
+                "PutFunctionEventInvokeConfig",
+                new PutFunctionEventInvokeConfig(ctx));
+        add(
+                "GET",
+                "/2019-09-25/functions/{name}/event-invoke-config",
+                "GetFunctionEventInvokeConfig",
+                new GetFunctionEventInvokeConfig(ctx));
+        add(
+                "POST",
+                "/2019-09-25/functions/{name}/event-invoke-config",
+                "UpdateFunctionEventInvokeConfig",
+                new UpdateFunctionEventInvokeConfig(ctx));
+        add(
+                "DELETE",
+                "/2019-09-25/functions/{name}/event-invoke-config",
+                "DeleteFunctionEventInvokeConfig",
+                new DeleteFunctionEventInvokeConfig(ctx));
+        add(
+                "GET",
+                "/2019-09-25/functions/{name}/event-invoke-config/list",
+                "ListFunctionEventInvokeConfigs",
+                new ListFunctionEventInvokeConfigs(ctx));
         add("GET", "/_lamina/health", "Health", new Health(ctx));
         add("GET", "/_lamina/code/{sha}.zip", "DownloadCode", new DownloadCode(ctx));
         add("GET", "/_lamina/logs/{name}", "ReadLogs", new ReadLogs(ctx));
+        add("GET", "/_lamina/events/{name}", "AsyncEventStats", new AsyncEventStats(ctx));
+        add("GET", "/_lamina/events/{name}/failed", "ListFailedEvents", new ListFailedEvents(ctx));
+        add("POST", "/_lamina/events/{name}/redrive", "RedriveEvents", new RedriveEvents(ctx));
+        add("POST", "/_lamina/events/redrive", "RedriveEvents", new RedriveEvents(ctx));
+        // DeadLetterConfig, accepted and kept, on the function operations (api.async.WithDeadLetterConfig)
+        wrap("CreateFunction", op -> WithDeadLetterConfig.writes(ctx, op));
+        wrap("UpdateFunctionConfiguration", op -> WithDeadLetterConfig.writes(ctx, op));
+        wrap("PublishVersion", op -> WithDeadLetterConfig.publishes(ctx, op));
+        for (String read : List.of(
+                "GetFunction",
+                "GetFunctionConfiguration",
+                "ListFunctions",
+                "ListVersionsByFunction",
+                "UpdateFunctionCode")) {
+            wrap(read, op -> WithDeadLetterConfig.reads(ctx, op));
+        }
+    }
+
+    /** Puts {@code decorator} around the operation registered as {@code name}. */
+    private void wrap(String name, java.util.function.UnaryOperator<Operation> decorator) {
+        routes.replaceAll(r -> r.operationName().equals(name)
+                ? new Route(r.method(), r.segments(), r.operationName(), decorator.apply(r.operation()))
+                : r);
     }
 
     private void add(String method, String template, String name, Operation operation) {

@@ -2,6 +2,8 @@ package dev.lamina.server;
 
 import dev.lamina.api.ApiContext;
 import dev.lamina.api.LambdaApiHandler;
+import dev.lamina.async.AsyncInvocations;
+import dev.lamina.async.AsyncSettings;
 import dev.lamina.controlplane.Aliases;
 import dev.lamina.controlplane.Concurrency;
 import dev.lamina.controlplane.Functions;
@@ -20,6 +22,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -42,6 +45,7 @@ public final class LaminaServer implements AutoCloseable {
     private final BatchingLogSink logs;
     private final URI endpoint;
     private final String sandboxName;
+    private AsyncInvocations async;
 
     private LaminaServer(
             Server http, Engine engine, Store store, BatchingLogSink logs, URI endpoint, String sandboxName) {
@@ -95,8 +99,13 @@ public final class LaminaServer implements AutoCloseable {
                 config.memoryBudgetMb(),
                 config.scalingPerTenSeconds());
         Engine engine = new Engine(engineConfig);
-        Functions functions = new Functions(
-                store, settings, runtimes, data.resolve("code"), (name, latest) -> engine.retire(name, latest));
+        AtomicReference<AsyncInvocations> asyncRef = new AtomicReference<>();
+        Functions functions = new Functions(store, settings, runtimes, data.resolve("code"), (name, latest) -> {
+            engine.retire(name, latest);
+            if (latest == null && asyncRef.get() != null) {
+                asyncRef.get().functionDeleted(name);
+            }
+        });
         Aliases aliases = new Aliases(store, settings, functions);
         ApiContext api = new ApiContext(
                 functions,
@@ -109,9 +118,21 @@ public final class LaminaServer implements AutoCloseable {
                 settings,
                 store,
                 logs::flush);
+        // asynchronous invocation: the durable queue in data/events.db and its dispatcher (docs/adr/0005)
+        AsyncInvocations async = AsyncInvocations.start(
+                data,
+                api.aliases(),
+                api.concurrency(),
+                engine,
+                settings,
+                AsyncSettings.defaults().withDelayScale(config.asyncDelayScale()));
+        asyncRef.set(async);
+        api = api.withAsync(async);
         http.setHandler(new LambdaApiHandler(api));
         http.start();
-        return new LaminaServer(http, engine, store, logs, endpoint, sandbox.name());
+        LaminaServer server = new LaminaServer(http, engine, store, logs, endpoint, sandbox.name());
+        server.async = async;
+        return server;
     }
 
     public URI endpoint() {
@@ -128,6 +149,9 @@ public final class LaminaServer implements AutoCloseable {
             http.stop();
         } catch (Exception e) {
             log.warn("stopping the HTTP server", e);
+        }
+        if (async != null) {
+            async.close(); // before the engine: instances stopped by the shutdown are not function errors
         }
         engine.close();
         logs.close();

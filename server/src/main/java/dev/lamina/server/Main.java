@@ -20,7 +20,12 @@ import java.util.concurrent.CountDownLatch;
  * lamina serve [--host H] [--port P] [--data-dir D] [--region R] [--account-id A] [--keep-alive SECONDS]
  *              [--runtime ID=/path/to/interpreter]...
  * lamina logs FUNCTION [--follow] [--endpoint URL]
+ * lamina events failed FUNCTION [--endpoint URL]      the function's failed asynchronous events, with their errors
+ * lamina events redrive [FUNCTION] [--endpoint URL]   queues failed events (of one function, or all) again
  * </pre>
+ *
+ * {@code --async-delay-scale X} (LAMINA_ASYNC_DELAY_SCALE) multiplies every delay of asynchronous invocation (the 1
+ * and 2 minute retries, the throttle backoff, the maximum event age); 1 by default, as on AWS.
  *
  * Every serve option has an environment variable: LAMINA_HOST, LAMINA_PORT, LAMINA_DATA_DIR, LAMINA_REGION,
  * LAMINA_ACCOUNT_ID, LAMINA_KEEP_ALIVE_SECONDS, and LAMINA_RUNTIME_&lt;ID&gt; (such as LAMINA_RUNTIME_PYTHON3_12).
@@ -36,11 +41,15 @@ public final class Main {
         switch (command) {
             case "serve" -> serve(rest);
             case "logs" -> logs(rest);
+            case "events" -> events(rest);
             default -> {
                 System.out.println("""
                         usage: lamina serve [--host H] [--port P] [--data-dir D] [--region R] [--account-id A]
                                             [--keep-alive SECONDS] [--runtime ID=/path/to/interpreter]...
-                               lamina logs FUNCTION [--follow] [--endpoint URL]""");
+                                            [--async-delay-scale X]
+                               lamina logs FUNCTION [--follow] [--endpoint URL]
+                               lamina events failed FUNCTION [--endpoint URL]
+                               lamina events redrive [FUNCTION] [--endpoint URL]""");
                 System.exit(command.equals("help") || command.equals("--help") ? 0 : 2);
             }
         }
@@ -63,6 +72,8 @@ public final class Main {
                 Long.parseLong(env.getOrDefault("LAMINA_MEMORY_BUDGET_MB", Long.toString(d.memoryBudgetMb())));
         int scaling = Integer.parseInt(
                 env.getOrDefault("LAMINA_SCALING_PER_10S", Integer.toString(d.scalingPerTenSeconds())));
+        double asyncDelayScale =
+                Double.parseDouble(env.getOrDefault("LAMINA_ASYNC_DELAY_SCALE", Double.toString(d.asyncDelayScale())));
         Map<String, String> runtimes = new HashMap<>();
         env.forEach((k, v) -> {
             if (k.startsWith("LAMINA_RUNTIME_")) {
@@ -82,6 +93,7 @@ public final class Main {
                 case "--account-concurrency" -> accountConcurrency = Integer.parseInt(value);
                 case "--memory-budget" -> memoryBudget = Long.parseLong(value);
                 case "--scaling-rate" -> scaling = Integer.parseInt(value);
+                case "--async-delay-scale" -> asyncDelayScale = Double.parseDouble(value);
                 case "--runtime" -> {
                     int eq = value.indexOf('=');
                     if (eq < 1) {
@@ -106,6 +118,10 @@ public final class Main {
                 accountConcurrency,
                 memoryBudget,
                 scaling);
+        if (!(asyncDelayScale > 0)) {
+            usage("the async delay scale must be a positive number");
+        }
+        config = config.withAsyncDelayScale(asyncDelayScale);
         LaminaServer server = LaminaServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
@@ -177,6 +193,90 @@ public final class Main {
                 Thread.sleep(500);
             }
         } while (follow);
+    }
+
+    /** {@code lamina events failed FUNCTION} and {@code lamina events redrive [FUNCTION]}, through /_lamina/events. */
+    private static void events(Deque<String> args) throws Exception {
+        String action =
+                args.isEmpty() ? usage("lamina events failed FUNCTION | lamina events redrive [FUNCTION]") : args.pop();
+        String function = null;
+        String endpoint = defaultEndpoint();
+        while (!args.isEmpty()) {
+            String a = args.pop();
+            if (a.equals("--endpoint")) {
+                endpoint = args.isEmpty() ? usage("missing value for --endpoint") : args.pop();
+            } else {
+                function = a;
+            }
+        }
+        HttpClient client = HttpClient.newHttpClient();
+        String encoded =
+                function == null ? null : java.net.URLEncoder.encode(function, java.nio.charset.StandardCharsets.UTF_8);
+        HttpRequest request = switch (action) {
+            case "failed" -> {
+                if (function == null) {
+                    usage("lamina events failed FUNCTION [--endpoint URL]");
+                }
+                yield HttpRequest.newBuilder(URI.create(endpoint + "/_lamina/events/" + encoded + "/failed"))
+                        .build();
+            }
+            case "redrive" ->
+                HttpRequest.newBuilder(URI.create(
+                                endpoint + "/_lamina/events/" + (function == null ? "" : encoded + "/") + "redrive"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build();
+            default -> {
+                usage("unknown events command " + action + " (failed, redrive)");
+                yield null;
+            }
+        };
+        HttpResponse<String> r;
+        try {
+            r = client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            System.err.println("lamina: no server answers at " + endpoint + " (" + e.getMessage() + ")");
+            System.exit(1);
+            return;
+        }
+        if (r.statusCode() != 200) {
+            System.err.println("lamina: " + r.statusCode() + " " + r.body());
+            System.exit(1);
+        }
+        var json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(r.body());
+        if (action.equals("redrive")) {
+            int n = json.path("Redriven").asInt();
+            System.out.println("lamina: " + n + " failed event" + (n == 1 ? "" : "s")
+                    + (function == null ? "" : " of " + function) + " queued again");
+            return;
+        }
+        var events = json.path("FailedEvents");
+        if (events.isEmpty()) {
+            System.out.println("lamina: " + function + " has no failed events");
+            return;
+        }
+        System.out.printf(
+                "%-36s  %-24s  %-22s  %-8s  %s%n", "REQUEST ID", "FAILED AT", "CONDITION", "ATTEMPTS", "ERROR");
+        for (var e : events) {
+            System.out.printf(
+                    "%-36s  %-24s  %-22s  %-8d  %s%n",
+                    e.path("RequestId").asString(),
+                    e.path("FailedAt").asString(),
+                    e.path("Condition").asString(),
+                    e.path("ApproximateInvokeCount").asInt(),
+                    e.path("Error").asString(""));
+        }
+        System.out.println(events.size() + " failed event" + (events.size() == 1 ? "" : "s")
+                + "; lamina events redrive " + function + " queues them again");
+    }
+
+    /** AWS_ENDPOINT_URL, else 127.0.0.1 on LAMINA_PORT or the default port. */
+    private static String defaultEndpoint() {
+        return System.getenv()
+                .getOrDefault(
+                        "AWS_ENDPOINT_URL",
+                        "http://127.0.0.1:"
+                                + System.getenv()
+                                        .getOrDefault("LAMINA_PORT", Integer.toString(ServerConfig.DEFAULT_PORT)));
     }
 
     private static String usage(String message) {

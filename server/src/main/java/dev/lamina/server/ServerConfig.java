@@ -18,6 +18,8 @@ import java.util.Map;
  * @param memoryBudgetMb the most memory that live instances may take together (the sum of their memory sizes);
  *     by default three quarters of this machine's memory
  * @param scalingPerTenSeconds how many new instances each function may start every 10 seconds (1,000, as on AWS)
+ * @param asyncDelayScale multiplies every delay of asynchronous invocation (the 1 and 2 minute retries, the
+ *     throttle backoff, the maximum event age); 1 as on AWS, smaller for tests
  */
 public record ServerConfig(
         String host,
@@ -29,7 +31,8 @@ public record ServerConfig(
         Map<String, String> runtimeOverrides,
         int accountConcurrency,
         long memoryBudgetMb,
-        int scalingPerTenSeconds) {
+        int scalingPerTenSeconds,
+        double asyncDelayScale) {
 
     public static final int DEFAULT_PORT = 7711;
 
@@ -44,7 +47,8 @@ public record ServerConfig(
                 Map.of(),
                 1000,
                 defaultMemoryBudgetMb(),
-                1000);
+                1000,
+                1.0);
     }
 
     /** For tests: any free port, the given data directory, a short keep-alive. */
@@ -59,7 +63,8 @@ public record ServerConfig(
                 Map.of(),
                 1000,
                 defaultMemoryBudgetMb(),
-                1000);
+                1000,
+                1.0);
     }
 
     public ServerConfig withKeepAlive(Duration value) {
@@ -73,7 +78,8 @@ public record ServerConfig(
                 runtimeOverrides,
                 accountConcurrency,
                 memoryBudgetMb,
-                scalingPerTenSeconds);
+                scalingPerTenSeconds,
+                asyncDelayScale);
     }
 
     public ServerConfig withAccountConcurrency(int value) {
@@ -87,7 +93,8 @@ public record ServerConfig(
                 runtimeOverrides,
                 value,
                 memoryBudgetMb,
-                scalingPerTenSeconds);
+                scalingPerTenSeconds,
+                asyncDelayScale);
     }
 
     public ServerConfig withMemoryBudgetMb(long value) {
@@ -101,7 +108,8 @@ public record ServerConfig(
                 runtimeOverrides,
                 accountConcurrency,
                 value,
-                scalingPerTenSeconds);
+                scalingPerTenSeconds,
+                asyncDelayScale);
     }
 
     /** Three quarters of this machine's physical memory, in MB. */
@@ -122,6 +130,49 @@ public record ServerConfig(
                 runtimeOverrides,
                 accountConcurrency,
                 memoryBudgetMb,
-                scalingPerTenSeconds);
+                scalingPerTenSeconds,
+                asyncDelayScale);
+    }
+
+    /** With the delays of asynchronous invocation as on AWS. */
+    public ServerConfig(
+            String host,
+            int port,
+            Path dataDir,
+            String region,
+            String accountId,
+            Duration keepAlive,
+            Map<String, String> runtimeOverrides,
+            int accountConcurrency,
+            long memoryBudgetMb,
+            int scalingPerTenSeconds) {
+        this(
+                host,
+                port,
+                dataDir,
+                region,
+                accountId,
+                keepAlive,
+                runtimeOverrides,
+                accountConcurrency,
+                memoryBudgetMb,
+                scalingPerTenSeconds,
+                1.0);
+    }
+
+    /** Asynchronous invocation with every delay multiplied by {@code value} (0.01: a minute is 0.6 s). */
+    public ServerConfig withAsyncDelayScale(double value) {
+        return new ServerConfig(
+                host,
+                port,
+                dataDir,
+                region,
+                accountId,
+                keepAlive,
+                runtimeOverrides,
+                accountConcurrency,
+                memoryBudgetMb,
+                scalingPerTenSeconds,
+                value);
     }
 }

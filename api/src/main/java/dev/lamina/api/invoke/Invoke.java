@@ -24,7 +24,8 @@ import tools.jackson.core.JsonToken;
  * {@code POST /2015-03-31/functions/{name}/invocations}: the invoke hot path's entry.
  *
  * <p>Checks what AWS checks before running anything (the function exists, the invocation type, the payload is JSON and
- * within 6 MB), hands the invocation to the engine, and answers with the function's bytes and AWS's headers.
+ * within 6 MB), hands the invocation to the engine, and answers with the function's bytes and AWS's headers. An
+ * {@code Event} invocation is queued instead ({@link EventInvoke}) and answered with 202.
  */
 public record Invoke(ApiContext ctx) implements Operation {
 
@@ -43,9 +44,9 @@ public record Invoke(ApiContext ctx) implements Operation {
         }
         switch (type) {
             case "RequestResponse", "DryRun" -> {}
-            case "Event" ->
-                throw LambdaException.invalidParameter(
-                        "Event (asynchronous) invocations are not available in this version of Lamina yet.");
+            case "Event" -> {
+                return EventInvoke.accept(ctx, request, resolved);
+            }
             default ->
                 throw new LambdaException(
                         ErrorCode.VALIDATION,

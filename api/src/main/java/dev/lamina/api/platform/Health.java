@@ -17,7 +17,10 @@ public record Health(ApiContext ctx) implements Operation {
                         .put("status", "ok")
                         .put("functions", ctx.functions().list().size())
                         .put("instances", ctx.engine().instanceCount())
-                .put("memoryBudgetMb", ctx.engine().memory().totalMb())
-                .put("memoryInUseMb", ctx.engine().memory().totalMb() - ctx.engine().memory().freeMb()));
+                        .put("memoryBudgetMb", ctx.engine().memory().totalMb())
+                        .put(
+                                "memoryInUseMb",
+                                ctx.engine().memory().totalMb()
+                                        - ctx.engine().memory().freeMb()));
     }
 }

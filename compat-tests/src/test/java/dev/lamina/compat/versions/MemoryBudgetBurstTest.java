@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MemoryBudgetBurstTest {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @TempDir
     Path data;
@@ -44,23 +45,26 @@ class MemoryBudgetBurstTest {
         }
         return """
                 {"FunctionName":"%s","Runtime":"python3.12","Handler":"lambda_function.handler","MemorySize":128,
-                 "Role":"arn:aws:iam::000000000000:role/r","Code":{"ZipFile":"%s"}}"""
-                .formatted(name, Base64.getEncoder().encodeToString(bytes.toByteArray()));
+                 "Role":"arn:aws:iam::000000000000:role/r","Code":{"ZipFile":"%s"}}""".formatted(name, Base64.getEncoder().encodeToString(bytes.toByteArray()));
     }
 
     private static HttpResponse<String> post(URI uri, String body) throws Exception {
         return HTTP.send(
-                HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpRequest.newBuilder(uri)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void a_burst_of_many_functions_never_takes_more_than_the_budget() throws Exception {
-        try (LaminaServer server = LaminaServer.start(ServerConfig.forTests(data).withMemoryBudgetMb(512))) {
+        try (LaminaServer server =
+                LaminaServer.start(ServerConfig.forTests(data).withMemoryBudgetMb(512))) {
             URI base = server.endpoint();
             int functions = 12;
             for (int i = 0; i < functions; i++) {
-                assertThat(post(base.resolve("/2015-03-31/functions"), createBody("burst" + i)).statusCode())
+                assertThat(post(base.resolve("/2015-03-31/functions"), createBody("burst" + i))
+                                .statusCode())
                         .isEqualTo(201);
             }
             AtomicBoolean running = new AtomicBoolean(true);
@@ -69,7 +73,9 @@ class MemoryBudgetBurstTest {
             Thread watcher = Thread.ofVirtual().start(() -> {
                 while (running.get()) {
                     try {
-                        String health = HTTP.send(HttpRequest.newBuilder(base.resolve("/_lamina/health")).build(),
+                        String health = HTTP.send(
+                                        HttpRequest.newBuilder(base.resolve("/_lamina/health"))
+                                                .build(),
                                         HttpResponse.BodyHandlers.ofString())
                                 .body();
                         long used = Long.parseLong(health.replaceAll(".*\"memoryInUseMb\":(\\d+).*", "$1"));
@@ -86,13 +92,15 @@ class MemoryBudgetBurstTest {
                 for (int round = 0; round < 2; round++) {
                     for (int i = 0; i < functions; i++) {
                         URI invoke = base.resolve("/2015-03-31/functions/burst" + i + "/invocations");
-                        calls.add(CompletableFuture.supplyAsync(() -> {
-                            try {
-                                return post(invoke, "{}");
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
-                            }
-                        }, pool));
+                        calls.add(CompletableFuture.supplyAsync(
+                                () -> {
+                                    try {
+                                        return post(invoke, "{}");
+                                    } catch (Exception e) {
+                                        throw new IllegalStateException(e);
+                                    }
+                                },
+                                pool));
                     }
                 }
             }
@@ -112,12 +120,20 @@ class MemoryBudgetBurstTest {
                 }
             }
             assertThat(ok).isPositive();
-            assertThat(throttled).as("more functions than the budget holds at once").isPositive();
-            assertThat(readings.get()).as("health readings taken during the burst").isPositive();
-            assertThat(highest.get()).as("memory in use at its highest").isPositive().isLessThanOrEqualTo(512);
+            assertThat(throttled)
+                    .as("more functions than the budget holds at once")
+                    .isPositive();
+            assertThat(readings.get())
+                    .as("health readings taken during the burst")
+                    .isPositive();
+            assertThat(highest.get())
+                    .as("memory in use at its highest")
+                    .isPositive()
+                    .isLessThanOrEqualTo(512);
             // healthy afterwards: every function still answers, idle instances making room as needed
             for (int i = 0; i < functions; i++) {
-                assertThat(post(base.resolve("/2015-03-31/functions/burst" + i + "/invocations"), "{}").body())
+                assertThat(post(base.resolve("/2015-03-31/functions/burst" + i + "/invocations"), "{}")
+                                .body())
                         .isEqualTo("\"ok\"");
             }
         }
