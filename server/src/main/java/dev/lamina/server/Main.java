@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BiConsumer;
 
 /**
  * The {@code lamina} command.
@@ -55,73 +55,70 @@ public final class Main {
         }
     }
 
+    /** A setting of {@code serve}: its option, its environment variable, and how it applies. */
+    private record Setting(String option, String variable, BiConsumer<ServerConfig.Builder, String> apply) {}
+
+    private static final List<Setting> SETTINGS = List.of(
+            new Setting("--host", "LAMINA_HOST", ServerConfig.Builder::host),
+            new Setting("--port", "LAMINA_PORT", (b, v) -> b.port(Integer.parseInt(v))),
+            new Setting("--data-dir", "LAMINA_DATA_DIR", (b, v) -> b.dataDir(Path.of(v))),
+            new Setting("--region", "LAMINA_REGION", ServerConfig.Builder::region),
+            new Setting("--account-id", "LAMINA_ACCOUNT_ID", ServerConfig.Builder::accountId),
+            new Setting(
+                    "--keep-alive",
+                    "LAMINA_KEEP_ALIVE_SECONDS",
+                    (b, v) -> b.keepAlive(Duration.ofSeconds(Long.parseLong(v)))),
+            new Setting(
+                    "--account-concurrency",
+                    "LAMINA_ACCOUNT_CONCURRENCY",
+                    (b, v) -> b.accountConcurrency(Integer.parseInt(v))),
+            new Setting("--memory-budget", "LAMINA_MEMORY_BUDGET_MB", (b, v) -> b.memoryBudgetMb(Long.parseLong(v))),
+            new Setting(
+                    "--scaling-rate", "LAMINA_SCALING_PER_10S", (b, v) -> b.scalingPerTenSeconds(Integer.parseInt(v))),
+            new Setting(
+                    "--async-delay-scale",
+                    "LAMINA_ASYNC_DELAY_SCALE",
+                    (b, v) -> b.asyncDelayScale(Double.parseDouble(v))),
+            new Setting("--runtime", null, (b, v) -> {
+                int eq = v.indexOf('=');
+                if (eq < 1) {
+                    usage("--runtime takes ID=/path/to/interpreter");
+                }
+                b.runtime(v.substring(0, eq), v.substring(eq + 1));
+            }));
+
     private static void serve(Deque<String> args) throws Exception {
+        ServerConfig.Builder builder = ServerConfig.defaults().toBuilder();
         Map<String, String> env = System.getenv();
-        ServerConfig d = ServerConfig.defaults();
-        String host = env.getOrDefault("LAMINA_HOST", d.host());
-        int port = Integer.parseInt(env.getOrDefault("LAMINA_PORT", Integer.toString(d.port())));
-        Path dataDir = env.containsKey("LAMINA_DATA_DIR") ? Path.of(env.get("LAMINA_DATA_DIR")) : d.dataDir();
-        String region = env.getOrDefault("LAMINA_REGION", d.region());
-        String account = env.getOrDefault("LAMINA_ACCOUNT_ID", d.accountId());
-        Duration keepAlive = env.containsKey("LAMINA_KEEP_ALIVE_SECONDS")
-                ? Duration.ofSeconds(Long.parseLong(env.get("LAMINA_KEEP_ALIVE_SECONDS")))
-                : d.keepAlive();
-        int accountConcurrency = Integer.parseInt(
-                env.getOrDefault("LAMINA_ACCOUNT_CONCURRENCY", Integer.toString(d.accountConcurrency())));
-        long memoryBudget =
-                Long.parseLong(env.getOrDefault("LAMINA_MEMORY_BUDGET_MB", Long.toString(d.memoryBudgetMb())));
-        int scaling = Integer.parseInt(
-                env.getOrDefault("LAMINA_SCALING_PER_10S", Integer.toString(d.scalingPerTenSeconds())));
-        double asyncDelayScale =
-                Double.parseDouble(env.getOrDefault("LAMINA_ASYNC_DELAY_SCALE", Double.toString(d.asyncDelayScale())));
-        Map<String, String> runtimes = new HashMap<>();
         env.forEach((k, v) -> {
             if (k.startsWith("LAMINA_RUNTIME_")) {
-                runtimes.put(runtimeId(k.substring("LAMINA_RUNTIME_".length())), v);
+                builder.runtime(runtimeId(k.substring("LAMINA_RUNTIME_".length())), v);
             }
         });
-        while (!args.isEmpty()) {
-            String option = args.pop();
-            String value = args.isEmpty() ? usage("missing value for " + option) : args.pop();
-            switch (option) {
-                case "--host" -> host = value;
-                case "--port" -> port = Integer.parseInt(value);
-                case "--data-dir" -> dataDir = Path.of(value);
-                case "--region" -> region = value;
-                case "--account-id" -> account = value;
-                case "--keep-alive" -> keepAlive = Duration.ofSeconds(Long.parseLong(value));
-                case "--account-concurrency" -> accountConcurrency = Integer.parseInt(value);
-                case "--memory-budget" -> memoryBudget = Long.parseLong(value);
-                case "--scaling-rate" -> scaling = Integer.parseInt(value);
-                case "--async-delay-scale" -> asyncDelayScale = Double.parseDouble(value);
-                case "--runtime" -> {
-                    int eq = value.indexOf('=');
-                    if (eq < 1) {
-                        usage("--runtime takes ID=/path/to/interpreter");
-                    }
-                    runtimes.put(value.substring(0, eq), value.substring(eq + 1));
+        ServerConfig config;
+        try {
+            for (Setting s : SETTINGS) { // variables first, then options, which win
+                if (s.variable() != null && env.containsKey(s.variable())) {
+                    s.apply().accept(builder, env.get(s.variable()));
                 }
-                default -> usage("unknown option " + option);
             }
+            while (!args.isEmpty()) {
+                String option = args.pop();
+                Setting setting = SETTINGS.stream()
+                        .filter(s -> s.option().equals(option))
+                        .findFirst()
+                        .orElse(null);
+                if (setting == null) {
+                    usage("unknown option " + option);
+                    return;
+                }
+                setting.apply().accept(builder, args.isEmpty() ? usage("missing value for " + option) : args.pop());
+            }
+            config = builder.build();
+        } catch (IllegalArgumentException e) { // includes NumberFormatException
+            usage(e.getMessage());
+            return;
         }
-        if (!account.matches("\\d{12}")) {
-            usage("the account id must be 12 digits");
-        }
-        ServerConfig config = new ServerConfig(
-                host,
-                port,
-                dataDir,
-                region,
-                account,
-                keepAlive,
-                Map.copyOf(runtimes),
-                accountConcurrency,
-                memoryBudget,
-                scaling);
-        if (!(asyncDelayScale > 0)) {
-            usage("the async delay scale must be a positive number");
-        }
-        config = config.withAsyncDelayScale(asyncDelayScale);
         LaminaServer server = LaminaServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
@@ -132,14 +129,20 @@ public final class Main {
                             stopped.countDown();
                         },
                         "shutdown"));
-        System.out.printf("""
+        System.out.printf(
+                """
                 Lamina is serving the AWS Lambda API at %1$s
                   data: %2$s   region: %3$s   account: %4$s   sandbox: %5$s
 
                 Point the AWS CLI or an SDK at it:
                   export AWS_ENDPOINT_URL=%1$s AWS_DEFAULT_REGION=%3$s AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
                   aws lambda list-functions
-                %n""", server.endpoint(), dataDir.toAbsolutePath(), region, account, server.sandboxName());
+                %n""",
+                server.endpoint(),
+                config.dataDir().toAbsolutePath(),
+                config.region(),
+                config.accountId(),
+                server.sandboxName());
         stopped.await();
     }
 

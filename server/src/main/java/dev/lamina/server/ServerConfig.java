@@ -2,6 +2,7 @@ package dev.lamina.server;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -36,6 +37,16 @@ public record ServerConfig(
 
     public static final int DEFAULT_PORT = 7711;
 
+    public ServerConfig {
+        runtimeOverrides = Map.copyOf(runtimeOverrides);
+        if (!accountId.matches("\\d{12}")) {
+            throw new IllegalArgumentException("the account id must be 12 digits, not " + accountId);
+        }
+        if (!(asyncDelayScale > 0)) {
+            throw new IllegalArgumentException("the async delay scale must be a positive number");
+        }
+    }
+
     public static ServerConfig defaults() {
         return new ServerConfig(
                 "127.0.0.1",
@@ -53,63 +64,11 @@ public record ServerConfig(
 
     /** For tests: any free port, the given data directory, a short keep-alive. */
     public static ServerConfig forTests(Path dataDir) {
-        return new ServerConfig(
-                "127.0.0.1",
-                0,
-                dataDir,
-                "us-east-1",
-                "000000000000",
-                Duration.ofSeconds(30),
-                Map.of(),
-                1000,
-                defaultMemoryBudgetMb(),
-                1000,
-                1.0);
-    }
-
-    public ServerConfig withKeepAlive(Duration value) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDir,
-                region,
-                accountId,
-                value,
-                runtimeOverrides,
-                accountConcurrency,
-                memoryBudgetMb,
-                scalingPerTenSeconds,
-                asyncDelayScale);
-    }
-
-    public ServerConfig withAccountConcurrency(int value) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDir,
-                region,
-                accountId,
-                keepAlive,
-                runtimeOverrides,
-                value,
-                memoryBudgetMb,
-                scalingPerTenSeconds,
-                asyncDelayScale);
-    }
-
-    public ServerConfig withMemoryBudgetMb(long value) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDir,
-                region,
-                accountId,
-                keepAlive,
-                runtimeOverrides,
-                accountConcurrency,
-                value,
-                scalingPerTenSeconds,
-                asyncDelayScale);
+        return defaults().toBuilder()
+                .port(0)
+                .dataDir(dataDir)
+                .keepAlive(Duration.ofSeconds(30))
+                .build();
     }
 
     /** Three quarters of this machine's physical memory, in MB. */
@@ -119,60 +78,127 @@ public record ServerConfig(
         return os.getTotalMemorySize() / (1024 * 1024) * 3 / 4;
     }
 
-    public ServerConfig withPort(int value) {
-        return new ServerConfig(
-                host,
-                value,
-                dataDir,
-                region,
-                accountId,
-                keepAlive,
-                runtimeOverrides,
-                accountConcurrency,
-                memoryBudgetMb,
-                scalingPerTenSeconds,
-                asyncDelayScale);
+    public ServerConfig withKeepAlive(Duration value) {
+        return toBuilder().keepAlive(value).build();
     }
 
-    /** With the delays of asynchronous invocation as on AWS. */
-    public ServerConfig(
-            String host,
-            int port,
-            Path dataDir,
-            String region,
-            String accountId,
-            Duration keepAlive,
-            Map<String, String> runtimeOverrides,
-            int accountConcurrency,
-            long memoryBudgetMb,
-            int scalingPerTenSeconds) {
-        this(
-                host,
-                port,
-                dataDir,
-                region,
-                accountId,
-                keepAlive,
-                runtimeOverrides,
-                accountConcurrency,
-                memoryBudgetMb,
-                scalingPerTenSeconds,
-                1.0);
+    public ServerConfig withPort(int value) {
+        return toBuilder().port(value).build();
+    }
+
+    public ServerConfig withAccountConcurrency(int value) {
+        return toBuilder().accountConcurrency(value).build();
+    }
+
+    public ServerConfig withMemoryBudgetMb(long value) {
+        return toBuilder().memoryBudgetMb(value).build();
     }
 
     /** Asynchronous invocation with every delay multiplied by {@code value} (0.01: a minute is 0.6 s). */
     public ServerConfig withAsyncDelayScale(double value) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDir,
-                region,
-                accountId,
-                keepAlive,
-                runtimeOverrides,
-                accountConcurrency,
-                memoryBudgetMb,
-                scalingPerTenSeconds,
-                value);
+        return toBuilder().asyncDelayScale(value).build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Changes some settings of a configuration; {@link #build} checks them. */
+    public static final class Builder {
+        private String host;
+        private int port;
+        private Path dataDir;
+        private String region;
+        private String accountId;
+        private Duration keepAlive;
+        private final Map<String, String> runtimeOverrides;
+        private int accountConcurrency;
+        private long memoryBudgetMb;
+        private int scalingPerTenSeconds;
+        private double asyncDelayScale;
+
+        private Builder(ServerConfig c) {
+            host = c.host;
+            port = c.port;
+            dataDir = c.dataDir;
+            region = c.region;
+            accountId = c.accountId;
+            keepAlive = c.keepAlive;
+            runtimeOverrides = new HashMap<>(c.runtimeOverrides);
+            accountConcurrency = c.accountConcurrency;
+            memoryBudgetMb = c.memoryBudgetMb;
+            scalingPerTenSeconds = c.scalingPerTenSeconds;
+            asyncDelayScale = c.asyncDelayScale;
+        }
+
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder dataDir(Path value) {
+            dataDir = value;
+            return this;
+        }
+
+        public Builder region(String value) {
+            region = value;
+            return this;
+        }
+
+        public Builder accountId(String value) {
+            accountId = value;
+            return this;
+        }
+
+        public Builder keepAlive(Duration value) {
+            keepAlive = value;
+            return this;
+        }
+
+        public Builder runtime(String runtimeId, String interpreter) {
+            runtimeOverrides.put(runtimeId, interpreter);
+            return this;
+        }
+
+        public Builder accountConcurrency(int value) {
+            accountConcurrency = value;
+            return this;
+        }
+
+        public Builder memoryBudgetMb(long value) {
+            memoryBudgetMb = value;
+            return this;
+        }
+
+        public Builder scalingPerTenSeconds(int value) {
+            scalingPerTenSeconds = value;
+            return this;
+        }
+
+        public Builder asyncDelayScale(double value) {
+            asyncDelayScale = value;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(
+                    host,
+                    port,
+                    dataDir,
+                    region,
+                    accountId,
+                    keepAlive,
+                    runtimeOverrides,
+                    accountConcurrency,
+                    memoryBudgetMb,
+                    scalingPerTenSeconds,
+                    asyncDelayScale);
+        }
     }
 }
