@@ -74,6 +74,8 @@ public final class Instance implements RuntimeApi {
     private LogPump pump;
     private Path tmp;
     private Path logFile;
+    private long[] treePids;
+    private LaunchSpec spec;
     private volatile long idleSinceNanos;
 
     private Instance(
@@ -113,7 +115,7 @@ public final class Instance implements RuntimeApi {
                 tmp = Files.createTempDirectory(config.instancesDirectory(), id);
                 server = new RuntimeApiServer(this);
                 logFile = Files.createFile(config.instancesDirectory().resolve(id + ".log"));
-                LaunchSpec spec = plans.plan(deployment, server.address(), logStream, tmp, logFile, first == null);
+                spec = plans.plan(deployment, server.address(), logStream, tmp, logFile, first == null);
                 lock.lock();
                 try {
                     reserved = first;
@@ -294,7 +296,7 @@ public final class Instance implements RuntimeApi {
         }
         p.result.complete(result);
         if (terminate) {
-            kill();
+            shutDown(); // drained after an update: it answered, so it is healthy
         }
         return Response.accepted();
     }
@@ -438,22 +440,27 @@ public final class Instance implements RuntimeApi {
         cleanUp();
     }
 
-    /** Stops an idle instance at once, or lets a busy one finish first. */
+    /**
+     * Stops an idle instance now (gracefully, see {@link #shutDown}), or lets a busy one finish first.
+     */
     public void stop(InstanceEvent reason) {
-        boolean kill;
+        boolean stopNow;
         lock.lock();
         try {
             if (state == DEAD || state == DRAINING) {
                 return;
             }
             fire(state == IDLE && reserved == null ? reason : DRAIN_REQUESTED);
-            kill = state == DEAD;
-            workArrived.signalAll();
+            stopNow = state == DEAD;
+            if (!stopNow || !graceful()) {
+                // A graceful stop leaves the runtime's /next waiting: the process's exit wakes it.
+                workArrived.signalAll();
+            }
         } finally {
             lock.unlock();
         }
-        if (kill) {
-            kill();
+        if (stopNow) {
+            shutDown();
         }
     }
 
@@ -595,13 +602,28 @@ public final class Instance implements RuntimeApi {
         return "exit status " + exitValue;
     }
 
+    /**
+     * The peak resident memory of the instance's processes, for REPORT. The process tree is found once and kept:
+     * walking /proc for descendants costs a millisecond and more on every invocation, and a runtime's tree rarely
+     * changes. It is found again only when one of the kept processes is gone. Lock held.
+     */
     private long maxMemoryUsedMb() {
         if (process == null || !process.isAlive()) {
             return 0;
         }
-        long kb = Stream.concat(Stream.of(process.toHandle()), process.descendants())
-                .mapToLong(h -> ProcMemory.peakResidentKb(h.pid()))
-                .sum();
+        if (treePids == null) {
+            treePids = Stream.concat(Stream.of(process.toHandle()), process.descendants())
+                    .mapToLong(ProcessHandle::pid)
+                    .toArray();
+        }
+        long kb = 0;
+        for (long pid : treePids) {
+            long peak = ProcMemory.peakResidentKb(pid);
+            if (peak == 0) {
+                treePids = null; // a process of the tree is gone: look again next time
+            }
+            kb += peak;
+        }
         return Math.max(1, (kb + 1023) / 1024);
     }
 
@@ -616,9 +638,53 @@ public final class Instance implements RuntimeApi {
         return "arn:aws:lambda:" + config.settings().region() + "::runtime:" + hash;
     }
 
-    /** Kills the process at once, whatever it is doing (server shutdown); an invocation in flight fails. */
+    /**
+     * Server shutdown: an idle instance stops gracefully (within its grace), any other is killed at once and an
+     * invocation in flight fails.
+     */
     public void terminate() {
-        kill();
+        boolean idle;
+        lock.lock();
+        try {
+            idle = state == IDLE && reserved == null;
+            if (idle) {
+                fire(DRAIN_REQUESTED);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (idle) {
+            shutDown();
+        } else {
+            kill();
+        }
+    }
+
+    /** Whether this instance is asked to exit before it is killed (its runtime writes something at exit). */
+    private boolean graceful() {
+        return spec != null && spec.stopGrace().isPositive();
+    }
+
+    /**
+     * Stops a healthy instance: asks the runtime to exit (a JVM writes its class-data cache then), and kills it if it
+     * has not exited within the launch's grace. Timeouts, crashes and failed inits use {@link #kill} instead. What
+     * the runtime prints while it exits is not logged: it belongs to no invocation, and a JVM's last words about its
+     * cache would only confuse the function's log.
+     */
+    private void shutDown() {
+        if (!graceful() || process == null || !process.isAlive()) {
+            kill();
+            return;
+        }
+        if (pump != null) {
+            pump.close();
+        }
+        config.sandbox().requestExit(process);
+        try {
+            timers.schedule(this::kill, spec.stopGrace().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            kill(); // the engine is closing
+        }
     }
 
     private void kill() {
@@ -640,6 +706,13 @@ public final class Instance implements RuntimeApi {
         }
         if (server != null) {
             server.close();
+        }
+        if (spec != null) {
+            try {
+                spec.afterExit().run();
+            } catch (RuntimeException e) {
+                log.warn("after the exit of instance {} of {}", id, deployment.functionName(), e);
+            }
         }
         if (tmp != null) {
             deleteTree(tmp);

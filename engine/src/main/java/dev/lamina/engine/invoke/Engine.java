@@ -7,6 +7,7 @@ import dev.lamina.engine.instance.Pending;
 import dev.lamina.engine.pool.Eviction;
 import dev.lamina.engine.pool.InstancePool;
 import dev.lamina.engine.pool.MemoryBudget;
+import dev.lamina.engine.runtime.JavaClassCache;
 import dev.lamina.engine.runtime.LaunchPlans;
 import dev.lamina.model.FunctionDeployment;
 import dev.lamina.model.Invocation;
@@ -41,8 +42,13 @@ public final class Engine implements AutoCloseable {
     private final ScalingRate scaling;
 
     public Engine(EngineConfig config) {
+        this(config, new LaunchPlans(config));
+    }
+
+    /** With chosen launch plans (tests and benchmarks compare the Java class-data caches this way). */
+    public Engine(EngineConfig config, LaunchPlans plans) {
         this.config = config;
-        this.plans = new LaunchPlans(config);
+        this.plans = plans;
         this.limits = new ConcurrencyLimits(config.accountConcurrency());
         this.memory = new MemoryBudget(config.memoryBudgetMb());
         this.scaling = new ScalingRate(config.scalingPerTenSeconds(), System::nanoTime);
@@ -118,9 +124,12 @@ public final class Engine implements AutoCloseable {
                 owners.put(c.instance(), pool);
             }
         }
-        Eviction.choose(idle, mb, memory.freeMb()).forEach(i -> owners.get(i).evict(i));
+        List<Instance> victims = Eviction.choose(idle, mb, memory.freeMb());
+        victims.forEach(i -> owners.get(i).evict(i));
+        // A stopped Java instance may take its grace to exit (it writes its class-data cache then).
+        Duration wait = victims.isEmpty() ? Duration.ofSeconds(2) : JavaClassCache.STOP_GRACE.plusSeconds(2);
         try {
-            if (memory.awaitRoom(mb, Duration.ofSeconds(2))) {
+            if (memory.awaitRoom(mb, wait)) {
                 return;
             }
         } catch (InterruptedException e) {
@@ -191,7 +200,10 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** Kills every instance, and returns once they are gone (or after 10 s). */
+    /**
+     * Stops every instance (idle ones gracefully, within {@link JavaClassCache#STOP_GRACE}; busy ones at once), and
+     * returns once they are gone and the Java class-data caches being assembled are written (or after 10 s).
+     */
     @Override
     public void close() {
         List<InstancePool> all = new ArrayList<>(pools.values());
@@ -206,6 +218,7 @@ public final class Engine implements AutoCloseable {
                 break;
             }
         }
+        plans.close(deadline);
         timers.shutdownNow();
     }
 }

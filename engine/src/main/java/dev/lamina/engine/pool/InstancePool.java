@@ -192,7 +192,7 @@ public final class InstancePool implements InstanceListener {
         stopping.forEach(i -> i.stop(InstanceEvent.DRAIN_REQUESTED));
     }
 
-    /** Kills every instance at once (server shutdown). */
+    /** Stops every instance (server shutdown): idle ones gracefully, the others at once. */
     public void terminateAll() {
         List<Instance> everything;
         synchronized (this) {

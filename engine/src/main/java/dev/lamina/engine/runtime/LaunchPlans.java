@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,16 +17,37 @@ import java.util.Optional;
 
 /**
  * Builds how one instance of a deployment is started: its command line and its environment, as AWS Lambda sets it.
- * Pure apart from reading the code directory to check a custom runtime's {@code bootstrap}.
+ * Pure apart from reading the code directory to check a custom runtime's {@code bootstrap}, and from the class-data
+ * cache that Java instances start from ({@link JavaClassCache}), which it owns.
  */
 public final class LaunchPlans {
 
     static final String JAVA_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
 
     private final EngineConfig config;
+    private final JavaClassCache javaCache;
 
     public LaunchPlans(EngineConfig config) {
+        this(config, JavaClassCache.Mechanism.AOT_CACHE);
+    }
+
+    /** With a chosen class-data cache for Java instances (to compare them; the default is the ADR's choice). */
+    public LaunchPlans(EngineConfig config, JavaClassCache.Mechanism javaCache) {
         this.config = config;
+        this.javaCache = new JavaClassCache(javaCacheRoot(config), javaCache, config.sandbox());
+    }
+
+    /** Lets background work (the assembly of Java class-data caches) finish until {@code deadline}, then stops it. */
+    public void close(long deadline) {
+        javaCache.close(deadline);
+    }
+
+    /** {@code <data>/cache/java}, beside the instances' directory. */
+    static Path javaCacheRoot(EngineConfig config) {
+        return config.instancesDirectory()
+                .toAbsolutePath()
+                .resolveSibling("cache")
+                .resolve("java");
     }
 
     /**
@@ -45,18 +67,33 @@ public final class LaunchPlans {
         if (family != RuntimeFamily.PROVIDED) {
             readOnly.add(installRoot(interpreter));
         }
+        Path runtimeDirectory = config.runtimeDirectory().resolve(family.name().toLowerCase(java.util.Locale.ROOT));
+        JavaClassCache.Use cache = family == RuntimeFamily.JAVA
+                ? javaCache.plan(
+                        d,
+                        interpreter,
+                        jvmFlags(d),
+                        runtimeDirectory,
+                        tmp.getFileName().toString())
+                : null;
         return new LaunchSpec(
-                paths -> command(family, interpreter, d, paths),
+                paths -> cache != null
+                        ? javaCommand(interpreter, cache.flags().apply(paths.cacheDir()), d, paths)
+                        : command(family, interpreter, d, paths),
                 paths -> environment(family, d, paths, runtimeApi, logStream, provisioned),
                 d.codeDirectory(),
-                config.runtimeDirectory().resolve(family.name().toLowerCase(java.util.Locale.ROOT)),
+                runtimeDirectory,
                 tmp,
                 logFile,
-                readOnly);
+                readOnly,
+                cache != null ? cache.directory() : null,
+                // A JVM writes its class-data cache at exit, and runs the function's shutdown hooks.
+                family == RuntimeFamily.JAVA ? JavaClassCache.STOP_GRACE : Duration.ZERO,
+                cache != null ? cache.afterExit() : () -> {});
     }
 
     /** The folder an interpreter is installed in (its prefix), to make visible inside a sandbox. */
-    private static Path installRoot(Path interpreter) {
+    static Path installRoot(Path interpreter) {
         Path bin = interpreter.getParent();
         return bin != null && bin.getParent() != null ? bin.getParent() : interpreter;
     }
@@ -69,23 +106,31 @@ public final class LaunchPlans {
                         interpreter.toString(),
                         "--max-old-space-size=" + heapMegabytes(d.memorySize()),
                         p.runtimeDir() + "/index.mjs");
-            case JAVA ->
-                List.of(
-                        interpreter.toString(),
-                        "-XX:+TieredCompilation",
-                        "-XX:TieredStopAtLevel=1",
-                        "-XX:+UseSerialGC",
-                        "-Xshare:auto",
-                        "-XX:+ErrorFileToStderr",
-                        "-XX:MaxHeapSize=" + d.memorySize() * 1024 * 85 / 100 + "k", // as AWS's Java runtimes pass it
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-Djava.io.tmpdir=/tmp",
-                        "-cp",
-                        p.runtimeDir() + "/*",
-                        JAVA_MAIN,
-                        d.handler());
+            case JAVA -> javaCommand(interpreter, jvmFlags(d), d, p);
             case PROVIDED -> List.of(p.taskRoot() + "/bootstrap");
         };
+    }
+
+    /** The JVM's flags for a Java function, without a class-data cache. */
+    static List<String> jvmFlags(FunctionDeployment d) {
+        return List.of(
+                "-XX:+TieredCompilation",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xshare:auto",
+                "-XX:+ErrorFileToStderr",
+                "-XX:MaxHeapSize=" + d.memorySize() * 1024 * 85 / 100 + "k", // as AWS's Java runtimes pass it
+                "--enable-native-access=ALL-UNNAMED",
+                "-Djava.io.tmpdir=/tmp");
+    }
+
+    private static List<String> javaCommand(
+            Path interpreter, List<String> flags, FunctionDeployment d, SandboxPaths p) {
+        List<String> command = new ArrayList<>();
+        command.add(interpreter.toString());
+        command.addAll(flags);
+        command.addAll(List.of("-cp", p.runtimeDir() + "/*", JAVA_MAIN, d.handler()));
+        return command;
     }
 
     /** The heap a runtime may use within the function's memory, leaving room for the runtime's own overhead. */

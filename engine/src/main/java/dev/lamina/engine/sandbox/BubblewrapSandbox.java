@@ -13,10 +13,15 @@ import java.util.List;
  * reaches its Runtime API on the host's loopback.
  *
  * <p>{@code --die-with-parent} ties the sandbox to Lamina: if the server dies, every instance dies with it.
+ *
+ * <p>A Java instance also gets its class-data cache directory (a host folder kept across instances) read-write at
+ * {@code /var/lamina/cache}.
  */
 public final class BubblewrapSandbox implements Sandbox {
 
     private static final SandboxPaths PATHS = new SandboxPaths("/var/task", "/var/runtime");
+    private static final SandboxPaths PATHS_WITH_CACHE =
+            new SandboxPaths("/var/task", "/var/runtime", "/var/lamina/cache");
 
     private final String bwrap;
 
@@ -36,7 +41,7 @@ public final class BubblewrapSandbox implements Sandbox {
 
     @Override
     public SandboxPaths paths(LaunchSpec spec) {
-        return PATHS;
+        return spec.cacheDirectory() != null ? PATHS_WITH_CACHE : PATHS;
     }
 
     @Override
@@ -80,10 +85,11 @@ public final class BubblewrapSandbox implements Sandbox {
                 paths.runtimeDir(),
                 "--bind",
                 spec.tmpDirectory().toString(),
-                "/tmp",
-                "--chdir",
-                paths.taskRoot(),
-                "--"));
+                "/tmp"));
+        if (spec.cacheDirectory() != null) {
+            args.addAll(List.of("--bind", spec.cacheDirectory().toString(), paths.cacheDir()));
+        }
+        args.addAll(List.of("--chdir", paths.taskRoot(), "--"));
         args.addAll(spec.command().apply(paths));
         ProcessBuilder builder = new ProcessBuilder(args)
                 .redirectErrorStream(true)
@@ -92,6 +98,16 @@ public final class BubblewrapSandbox implements Sandbox {
         builder.environment().clear();
         builder.environment().putAll(spec.environment().apply(paths));
         return builder.start();
+    }
+
+    /**
+     * SIGTERM to the command only: with {@code --unshare-pid}, bubblewrap runs as this process, which starts the
+     * namespace's init (a second bubblewrap), which starts the command. A signal to either bubblewrap would end the
+     * namespace and SIGKILL the command before it could exit cleanly.
+     */
+    @Override
+    public void requestExit(Process process) {
+        process.children().flatMap(ProcessHandle::children).forEach(ProcessHandle::destroy);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.lamina.engine.sandbox;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -15,6 +16,11 @@ import java.util.function.Function;
  * @param tmpDirectory a fresh host directory that becomes the instance's /tmp, deleted when the instance stops
  * @param logFile the host file that stdout and stderr are both appended to
  * @param readOnlyPaths further host paths the command needs (an interpreter installed outside /usr)
+ * @param cacheDirectory a host directory the process may read and write, kept after it stops (the Java class-data
+ *     cache of docs/adr/0006-java-cold-start.md), or null
+ * @param stopGrace how long a healthy process may take to exit after it is asked to ({@link Sandbox#requestExit}),
+ *     before it is killed; zero kills it at once
+ * @param afterExit runs once the process is gone (or never started), before its /tmp is removed
  */
 public record LaunchSpec(
         Function<SandboxPaths, List<String>> command,
@@ -23,4 +29,7 @@ public record LaunchSpec(
         Path runtimeDirectory,
         Path tmpDirectory,
         Path logFile,
-        List<Path> readOnlyPaths) {}
+        List<Path> readOnlyPaths,
+        Path cacheDirectory,
+        Duration stopGrace,
+        Runnable afterExit) {}

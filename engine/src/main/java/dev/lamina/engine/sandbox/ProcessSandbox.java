@@ -5,14 +5,17 @@ import java.util.List;
 
 /**
  * A plain child process: no namespaces. The function sees its code at its real path and gets {@code TMPDIR} for its
- * private temporary files. Used where bubblewrap is not installed; {@link BubblewrapSandbox} is the default.
+ * private temporary files (and its cache directory, if any, at its real path). Used where bubblewrap is not installed;
+ * {@link BubblewrapSandbox} is the default.
  */
 public final class ProcessSandbox implements Sandbox {
 
     @Override
     public SandboxPaths paths(LaunchSpec spec) {
         return new SandboxPaths(
-                spec.codeDirectory().toString(), spec.runtimeDirectory().toString());
+                spec.codeDirectory().toString(),
+                spec.runtimeDirectory().toString(),
+                spec.cacheDirectory() != null ? spec.cacheDirectory().toString() : null);
     }
 
     @Override

@@ -18,6 +18,15 @@ public interface Sandbox {
      */
     Process start(LaunchSpec spec, SandboxPaths paths) throws IOException;
 
+    /**
+     * Asks the sandboxed command to exit (SIGTERM), as a healthy instance is stopped, so that it can finish what it
+     * does at exit (a JVM writes its class-data cache then). The caller kills it with {@link #kill} if it has not
+     * exited within the launch's grace.
+     */
+    default void requestExit(Process process) {
+        process.destroy();
+    }
+
     /** Stops the process and everything it started, at once. */
     default void kill(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
