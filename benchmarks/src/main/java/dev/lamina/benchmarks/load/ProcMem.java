@@ -1,0 +1,110 @@
+package dev.lamina.benchmarks.load;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Private memory (USS) of processes from /proc, and the process trees of Lamina's instances. */
+final class ProcMem {
+
+    private ProcMem() {}
+
+    /** Private_Clean + Private_Dirty of one process, in KiB, from /proc/PID/smaps_rollup; 0 when it is gone. */
+    static long ussKb(long pid) {
+        long kb = 0;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+                if (line.startsWith("Private_Clean:") || line.startsWith("Private_Dirty:")) {
+                    kb += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return kb;
+    }
+
+    /** USS summed over a process and all its descendants, in KiB. */
+    static long treeUssKb(long pid) {
+        long kb = ussKb(pid);
+        var handle = ProcessHandle.of(pid);
+        if (handle.isPresent()) {
+            kb += handle.get().descendants().mapToLong(h -> ussKb(h.pid())).sum();
+        }
+        return kb;
+    }
+
+    /** The leaf of an instance's tree (the runtime under its sandbox processes): the childless one with most USS. */
+    static long leaf(long root) {
+        return Stream.concat(
+                        ProcessHandle.of(root).stream(),
+                        ProcessHandle.of(root).stream().flatMap(ProcessHandle::descendants))
+                .filter(h -> h.children().findAny().isEmpty())
+                .max(java.util.Comparator.comparingLong(h -> ussKb(h.pid())))
+                .map(ProcessHandle::pid)
+                .orElse(root);
+    }
+
+    /** The processes (pid and command) of a tree, for the report. */
+    static String treeDescription(long pid) {
+        List<String> parts = new ArrayList<>();
+        Stream.concat(
+                        ProcessHandle.of(pid).stream(),
+                        ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants))
+                .forEach(h -> parts.add(h.info()
+                                .command()
+                                .map(c -> Path.of(c).getFileName().toString())
+                                .orElse("?") + " " + ussKb(h.pid()) + " KiB"));
+        return String.join(" + ", parts);
+    }
+
+    /**
+     * The top processes of a function's instances among this JVM's descendants: those whose environment names the
+     * function ({@code AWS_LAMBDA_FUNCTION_NAME}) and whose parent does not.
+     */
+    static List<Long> instanceRoots(String functionName) {
+        byte[] marker = ("AWS_LAMBDA_FUNCTION_NAME=" + functionName + "\0").getBytes(StandardCharsets.UTF_8);
+        List<ProcessHandle> all = ProcessHandle.current().descendants().toList();
+        List<Long> matching = new ArrayList<>();
+        for (ProcessHandle h : all) {
+            if (environHas(h.pid(), marker)) {
+                matching.add(h.pid());
+            }
+        }
+        List<Long> roots = new ArrayList<>();
+        for (ProcessHandle h : all) {
+            if (matching.contains(h.pid())) {
+                long parent = h.parent().map(ProcessHandle::pid).orElse(-1L);
+                if (!matching.contains(parent)) {
+                    roots.add(h.pid());
+                }
+            }
+        }
+        return roots;
+    }
+
+    private static boolean environHas(long pid, byte[] marker) {
+        try {
+            byte[] env = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+            outer:
+            for (int i = 0; i + marker.length <= env.length; i++) {
+                if (i > 0 && env[i - 1] != 0) {
+                    continue;
+                }
+                for (int j = 0; j < marker.length; j++) {
+                    if (env[i + j] != marker[j]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+        } catch (IOException e) {
+            // gone
+        }
+        return false;
+    }
+}
