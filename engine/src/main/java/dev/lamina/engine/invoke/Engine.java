@@ -17,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,11 +52,15 @@ public final class Engine implements AutoCloseable {
         this.limits = new ConcurrencyLimits(config.accountConcurrency());
         this.memory = new MemoryBudget(config.memoryBudgetMb());
         this.scaling = new ScalingRate(config.scalingPerTenSeconds(), System::nanoTime);
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "instance-timers");
             t.setDaemon(true);
             return t;
         });
+        // Every invocation schedules its timeout and almost always cancels it: drop cancelled ones at once, or
+        // they pile up until their deadline (tens of thousands with a 900 s timeout under load).
+        timerPool.setRemoveOnCancelPolicy(true);
+        this.timers = timerPool;
         long period = Math.clamp(config.keepAlive().toMillis() / 4, 100, 5_000);
         timers.scheduleWithFixedDelay(this::expireIdle, period, period, TimeUnit.MILLISECONDS);
     }
