@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The durable queue of asynchronous invocations: a table used as a queue in its own SQLite file,
@@ -38,7 +36,6 @@ import org.sqlite.SQLiteConfig;
  */
 public final class EventStore implements AutoCloseable {
 
-    private static final int SCHEMA_VERSION = 1;
     private static final String COLUMNS = "seq, request_id, function_name, qualifier, invoked_arn, payload, trace_id,"
             + " received_at, state, due_at, lease_until, claims, invoke_count, function_errors, retryable_errors,"
             + " last_status, last_function_error, last_executed_version, last_response, condition, error, updated_at";
@@ -57,14 +54,8 @@ public final class EventStore implements AutoCloseable {
         Path file = dataDir.resolve("events.db");
         try {
             Files.createDirectories(dataDir);
-            SQLiteConfig config = new SQLiteConfig();
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-            config.setBusyTimeout(10_000);
-            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-            config.setJournalSizeLimit(64 * 1024 * 1024);
-            Connection connection = config.createConnection("jdbc:sqlite:" + file);
-            migrate(connection);
+            Connection connection = Sqlite.open(file.toString(), 64 * 1024 * 1024);
+            Sqlite.migrate(connection, MIGRATIONS);
             return new EventStore(connection, file);
         } catch (SQLException e) {
             throw new StoreException("cannot open the event queue " + file, e);
@@ -73,18 +64,9 @@ public final class EventStore implements AutoCloseable {
         }
     }
 
-    private static void migrate(Connection c) throws SQLException {
-        int version;
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("PRAGMA user_version")) {
-            version = rs.getInt(1);
-        }
-        if (version >= SCHEMA_VERSION) {
-            return;
-        }
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-            s.execute("""
+    /** Schema steps, applied by {@link Sqlite#migrate}. */
+    private static final List<List<String>> MIGRATIONS = List.of(List.of(
+            """
                     CREATE TABLE IF NOT EXISTS events (
                       seq INTEGER PRIMARY KEY AUTOINCREMENT,
                       request_id TEXT NOT NULL UNIQUE,
@@ -107,25 +89,16 @@ public final class EventStore implements AutoCloseable {
                       last_response BLOB,
                       condition TEXT,
                       error TEXT,
-                      updated_at INTEGER NOT NULL)""");
-            s.execute("CREATE INDEX IF NOT EXISTS events_by_function ON events (state, function_name, due_at)");
-            s.execute("CREATE INDEX IF NOT EXISTS events_by_due ON events (state, due_at)");
-            s.execute("""
+                      updated_at INTEGER NOT NULL)""",
+            "CREATE INDEX IF NOT EXISTS events_by_function ON events (state, function_name, due_at)",
+            "CREATE INDEX IF NOT EXISTS events_by_due ON events (state, due_at)",
+            """
                     CREATE TABLE IF NOT EXISTS async_settings (
                       function_name TEXT NOT NULL,
                       kind TEXT NOT NULL,
                       key TEXT NOT NULL,
                       doc TEXT NOT NULL,
-                      PRIMARY KEY (function_name, kind, key))""");
-            s.execute("PRAGMA user_version = " + SCHEMA_VERSION);
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
-    }
+                      PRIMARY KEY (function_name, kind, key))"""));
 
     public Path file() {
         return file;

@@ -8,11 +8,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The embedded store: function metadata and logs in SQLite (WAL, synchronous FULL), deployment packages as
@@ -27,8 +25,6 @@ import org.sqlite.SQLiteConfig;
  */
 public final class Store implements AutoCloseable {
 
-    private static final int SCHEMA_VERSION = 2;
-
     private final Connection connection;
     private final BlobStore blobs;
 
@@ -41,45 +37,13 @@ public final class Store implements AutoCloseable {
     public static Store open(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
-            SQLiteConfig config = new SQLiteConfig();
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-            config.setBusyTimeout(10_000);
-            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-            Connection connection = config.createConnection("jdbc:sqlite:" + dataDir.resolve("lamina.db"));
-            migrate(connection);
+            Connection connection = Sqlite.open(dataDir.resolve("lamina.db").toString(), 0);
+            Sqlite.migrate(connection, MIGRATIONS);
             return new Store(connection, new BlobStore(dataDir.resolve("blobs")));
         } catch (SQLException e) {
             throw new StoreException("cannot open the store in " + dataDir, e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * Brings the schema up to {@link #SCHEMA_VERSION}, one numbered step at a time, each in its own transaction.
-     * Steps only add; a newer server opens an older store, never the other way round.
-     */
-    private static void migrate(Connection c) throws SQLException {
-        int version;
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("PRAGMA user_version")) {
-            version = rs.getInt(1);
-        }
-        for (int step = version + 1; step <= SCHEMA_VERSION; step++) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                for (String sql : MIGRATIONS.get(step - 1)) {
-                    s.execute(sql);
-                }
-                s.execute("PRAGMA user_version = " + step);
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
         }
     }
 
