@@ -653,31 +653,7 @@ public final class Bench {
         if (bwrap == null) {
             return m;
         }
-        List<String> args = new ArrayList<>(List.of(
-                bwrap,
-                "--die-with-parent",
-                "--unshare-pid",
-                "--unshare-ipc",
-                "--unshare-uts",
-                "--unshare-cgroup-try",
-                "--ro-bind",
-                "/usr",
-                "/usr",
-                "--ro-bind",
-                "/etc",
-                "/etc",
-                "--proc",
-                "/proc",
-                "--dev",
-                "/dev"));
-        for (String top : List.of("bin", "sbin", "lib", "lib64")) {
-            Path host = Path.of("/", top);
-            if (Files.isSymbolicLink(host)) {
-                args.addAll(List.of("--symlink", Files.readSymbolicLink(host).toString(), host.toString()));
-            } else if (Files.isDirectory(host)) {
-                args.addAll(List.of("--ro-bind", host.toString(), host.toString()));
-            }
-        }
+        List<String> args = new ArrayList<>(dev.lamina.engine.sandbox.BubblewrapSandbox.hostView(bwrap));
         args.add("--");
         List<String> truth = new ArrayList<>(args);
         truth.add("/bin/true");

@@ -39,13 +39,11 @@ public final class BubblewrapSandbox implements Sandbox {
         return null;
     }
 
-    @Override
-    public SandboxPaths paths(LaunchSpec spec) {
-        return spec.cacheDirectory() != null ? PATHS_WITH_CACHE : PATHS;
-    }
-
-    @Override
-    public Process start(LaunchSpec spec, SandboxPaths paths) throws IOException {
+    /**
+     * The part of the command line every instance shares: the namespaces, and a read-only view of the host's
+     * {@code /usr} and {@code /etc} with the usual top-level links. Public so that benchmarks measure exactly this.
+     */
+    public static List<String> hostView(String bwrap) throws IOException {
         List<String> args = new ArrayList<>(List.of(
                 bwrap,
                 "--die-with-parent",
@@ -71,6 +69,17 @@ public final class BubblewrapSandbox implements Sandbox {
                 args.addAll(List.of("--ro-bind", host.toString(), host.toString()));
             }
         }
+        return args;
+    }
+
+    @Override
+    public SandboxPaths paths(LaunchSpec spec) {
+        return spec.cacheDirectory() != null ? PATHS_WITH_CACHE : PATHS;
+    }
+
+    @Override
+    public Process start(LaunchSpec spec, SandboxPaths paths) throws IOException {
+        List<String> args = hostView(bwrap);
         for (Path extra : spec.readOnlyPaths()) {
             if (!extra.startsWith("/usr") && !extra.startsWith("/etc")) {
                 args.addAll(List.of("--ro-bind", extra.toString(), extra.toString()));
