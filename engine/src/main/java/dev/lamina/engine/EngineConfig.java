@@ -23,6 +23,8 @@ import java.time.Duration;
  * @param accountConcurrency the account's concurrency limit (AWS's default quota is 1000)
  * @param memoryBudgetMb the most memory (sum of the functions' memory sizes) that live instances may take
  * @param scalingPerTenSeconds how many new instances each function may start every 10 seconds (1,000 on AWS)
+ * @param prestartedRuntimes how many runtimes may wait, started ahead, for a function to take them on (one per
+ *     runtime and memory size; docs/adr/0007-prestarted-runtimes.md); 0 turns that off
  */
 public record EngineConfig(
         Settings settings,
@@ -36,4 +38,36 @@ public record EngineConfig(
         String lambdaEndpoint,
         int accountConcurrency,
         long memoryBudgetMb,
-        int scalingPerTenSeconds) {}
+        int scalingPerTenSeconds,
+        int prestartedRuntimes) {
+
+    /** Without pre-started runtimes. */
+    public EngineConfig(
+            Settings settings,
+            Sandbox sandbox,
+            Runtimes runtimes,
+            Path runtimeDirectory,
+            Path instancesDirectory,
+            LogSink logSink,
+            Duration keepAlive,
+            Duration initTimeout,
+            String lambdaEndpoint,
+            int accountConcurrency,
+            long memoryBudgetMb,
+            int scalingPerTenSeconds) {
+        this(
+                settings,
+                sandbox,
+                runtimes,
+                runtimeDirectory,
+                instancesDirectory,
+                logSink,
+                keepAlive,
+                initTimeout,
+                lambdaEndpoint,
+                accountConcurrency,
+                memoryBudgetMb,
+                scalingPerTenSeconds,
+                0);
+    }
+}

@@ -97,7 +97,8 @@ public final class LaminaServer implements AutoCloseable {
                 endpoint.toString(),
                 config.accountConcurrency(),
                 config.memoryBudgetMb(),
-                config.scalingPerTenSeconds());
+                config.scalingPerTenSeconds(),
+                config.prestartedRuntimes());
         Engine engine = new Engine(engineConfig);
         AtomicReference<AsyncInvocations> asyncRef = new AtomicReference<>();
         Functions functions = new Functions(store, settings, runtimes, data.resolve("code"), (name, latest) -> {
@@ -141,6 +142,11 @@ public final class LaminaServer implements AutoCloseable {
 
     public String sandboxName() {
         return sandboxName;
+    }
+
+    /** The data plane, for benchmarks and tests that look at instances from outside. */
+    public Engine engine() {
+        return engine;
     }
 
     @Override

@@ -46,7 +46,7 @@ public final class Main {
                 System.out.println("""
                         usage: lamina serve [--host H] [--port P] [--data-dir D] [--region R] [--account-id A]
                                             [--keep-alive SECONDS] [--runtime ID=/path/to/interpreter]...
-                                            [--async-delay-scale X]
+                                            [--async-delay-scale X] [--prestarted-runtimes N]
                                lamina logs FUNCTION [--follow] [--endpoint URL]
                                lamina events failed FUNCTION [--endpoint URL]
                                lamina events redrive [FUNCTION] [--endpoint URL]""");
@@ -75,6 +75,10 @@ public final class Main {
             new Setting("--memory-budget", "LAMINA_MEMORY_BUDGET_MB", (b, v) -> b.memoryBudgetMb(Long.parseLong(v))),
             new Setting(
                     "--scaling-rate", "LAMINA_SCALING_PER_10S", (b, v) -> b.scalingPerTenSeconds(Integer.parseInt(v))),
+            new Setting(
+                    "--prestarted-runtimes",
+                    "LAMINA_PRESTARTED_RUNTIMES",
+                    (b, v) -> b.prestartedRuntimes(Integer.parseInt(v))),
             new Setting(
                     "--async-delay-scale",
                     "LAMINA_ASYNC_DELAY_SCALE",

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param scalingPerTenSeconds how many new instances each function may start every 10 seconds (1,000, as on AWS)
  * @param asyncDelayScale multiplies every delay of asynchronous invocation (the 1 and 2 minute retries, the
  *     throttle backoff, the maximum event age); 1 as on AWS, smaller for tests
+ * @param prestartedRuntimes how many runtimes may wait, started ahead, for a function to take them on at its cold
+ *     start (one per runtime and memory size, the least recently used gives way); 0 turns it off
  */
 public record ServerConfig(
         String host,
@@ -33,7 +35,8 @@ public record ServerConfig(
         int accountConcurrency,
         long memoryBudgetMb,
         int scalingPerTenSeconds,
-        double asyncDelayScale) {
+        double asyncDelayScale,
+        int prestartedRuntimes) {
 
     public static final int DEFAULT_PORT = 7711;
 
@@ -44,6 +47,9 @@ public record ServerConfig(
         }
         if (!(asyncDelayScale > 0)) {
             throw new IllegalArgumentException("the async delay scale must be a positive number");
+        }
+        if (prestartedRuntimes < 0) {
+            throw new IllegalArgumentException("the number of pre-started runtimes cannot be negative");
         }
     }
 
@@ -59,7 +65,8 @@ public record ServerConfig(
                 1000,
                 defaultMemoryBudgetMb(),
                 1000,
-                1.0);
+                1.0,
+                4);
     }
 
     /** For tests: any free port, the given data directory, a short keep-alive. */
@@ -116,6 +123,7 @@ public record ServerConfig(
         private long memoryBudgetMb;
         private int scalingPerTenSeconds;
         private double asyncDelayScale;
+        private int prestartedRuntimes;
 
         private Builder(ServerConfig c) {
             host = c.host;
@@ -129,6 +137,7 @@ public record ServerConfig(
             memoryBudgetMb = c.memoryBudgetMb;
             scalingPerTenSeconds = c.scalingPerTenSeconds;
             asyncDelayScale = c.asyncDelayScale;
+            prestartedRuntimes = c.prestartedRuntimes;
         }
 
         public Builder host(String value) {
@@ -186,6 +195,11 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder prestartedRuntimes(int value) {
+            prestartedRuntimes = value;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(
                     host,
@@ -198,7 +212,8 @@ public record ServerConfig(
                     accountConcurrency,
                     memoryBudgetMb,
                     scalingPerTenSeconds,
-                    asyncDelayScale);
+                    asyncDelayScale,
+                    prestartedRuntimes);
         }
     }
 }

@@ -21,6 +21,11 @@ public record Health(ApiContext ctx) implements Operation {
                         .put(
                                 "memoryInUseMb",
                                 ctx.engine().memory().totalMb()
-                                        - ctx.engine().memory().freeMb()));
+                                        - ctx.engine().memory().freeMb())
+                        .put(
+                                "prestartedRuntimes",
+                                ctx.engine().prestarts().waitingKeys().size())
+                        .put("coldStartsOnPrestarted", ctx.engine().prestarts().taken())
+                        .put("coldStartsSpawned", ctx.engine().prestarts().missed()));
     }
 }

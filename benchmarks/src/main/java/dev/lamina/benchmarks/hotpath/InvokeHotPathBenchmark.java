@@ -94,6 +94,7 @@ public class InvokeHotPathBenchmark {
         values.put("accountConcurrency", 1000);
         values.put("memoryBudgetMb", 1L << 20);
         values.put("scalingPerTenSeconds", 1000);
+        values.put("prestartedRuntimes", 0); // every cold start here starts its own process
         EngineConfig config = EngineConfigs.of(values);
         engine = new Engine(config);
         // AWS's default timeout: every invocation schedules (and cancels) a timer of this length.

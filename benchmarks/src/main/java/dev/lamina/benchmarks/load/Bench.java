@@ -2,9 +2,12 @@ package dev.lamina.benchmarks.load;
 
 import dev.lamina.benchmarks.net.HttpConnection;
 import dev.lamina.benchmarks.net.MiniHttpServer;
+import dev.lamina.engine.runtime.PrestartKey;
 import dev.lamina.engine.runtime.Runtimes;
+import dev.lamina.model.FunctionDeployment;
 import dev.lamina.server.LaminaServer;
 import dev.lamina.server.ServerConfig;
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,6 +53,10 @@ public final class Bench {
     private final Path work;
     private final Report report = new Report();
     private final Map<String, Stats> rawWarm = new LinkedHashMap<>();
+    /** The server under measure (in this JVM), to find its instances' processes. */
+    private LaminaServer server;
+    /** The floor's round trip interleaved with the raw-client latency samples, per runtime. */
+    private final Map<String, Stats> rawWarmFloor = new LinkedHashMap<>();
     /** The floor's round trip, measured interleaved with each runtime's warm latency. */
     private final Map<String, Stats> warmFloor = new LinkedHashMap<>();
     /** The floor's requests/s at 32 connections, measured just before each runtime's 32-caller run. */
@@ -239,8 +246,8 @@ public final class Bench {
                             + "one caller, on a warm instance. `REPORT Duration` is what the instance measured from "
                             + "hand-over to response (samples with `X-Amz-Log-Type: Tail`); the rest is the API, the "
                             + "engine's placement and completion, and the client. The `(raw client)` rows repeat the "
-                            + "measure with the floor's raw keep-alive client (no java.net.http), for attribution; "
-                            + "the targets use the java.net.http rows.",
+                            + "measure with the floor's own raw keep-alive client, interleaved with the floor; the "
+                            + "targets use those rows, since the floor is that client's round trip.",
                     "Runtime",
                     "p50 µs",
                     "p99 µs",
@@ -254,7 +261,8 @@ public final class Bench {
                     "floor RTT p50 µs (interleaved)");
             Report.Section thr = report.section(
                     "Warm throughput",
-                    "Closed loop: N callers (platform threads sharing one java.net.http client), each invoking "
+                    "Closed loop: N callers (platform threads, each with its own keep-alive connection and the "
+                            + "floor's raw client), each invoking "
                             + "again as soon as it is answered, for " + seconds() + " s after a ramp-up that starts at "
                             + "most 8 instances at a time. Instances: the function's instance process trees alive after "
                             + "the run. `descendants()` is what one walk of /proc for an instance's process tree costs "
@@ -281,6 +289,7 @@ public final class Bench {
                     "floor",
                     "floor USS MiB",
                     "ratio");
+            this.server = server;
             for (Functions.Fn fn : fns) {
                 measureWarm(lamina, fn, lat, thr, mem, warm, at32, instanceKb, bareIdleKb, idleCommands);
             }
@@ -297,8 +306,10 @@ public final class Bench {
 
         // Targets.
         for (Functions.Fn fn : fns) {
-            Stats w = warm.get(fn.label());
-            double floor = warmFloor.get(fn.label()).p50();
+            // The raw client's rows: the floor is measured with that very client, so the ratio charges Lamina
+            // with nothing but Lamina (docs/benchmarks.md, "Reading the numbers").
+            Stats w = rawWarm.get(fn.label());
+            double floor = rawWarmFloor.get(fn.label()).p50();
             report.target("Warm p50, " + fn.id(), w.p50(), floor, "µs", "bare RTT p50 (interleaved)", 10, false);
             report.target("Warm p99, " + fn.id(), w.p99(), floor, "µs", "bare RTT p50 (interleaved)", 50, false);
         }
@@ -370,7 +381,7 @@ public final class Bench {
             throw new IllegalStateException(fn.id() + " does not work: " + first.status() + " " + first.body());
         }
         int warmup = quick ? 300 : 2_000;
-        int samples = quick ? 1_000 : 10_000;
+        int samples = quick ? 1_000 : 5_000;
         for (int i = 0; i < warmup; i++) {
             lamina.invokeOk(request);
         }
@@ -426,7 +437,7 @@ public final class Bench {
                 floorStats.p50());
         // The same with the floor's raw client, to tell the server's share from java.net.http's.
         byte[] raw = lamina.rawInvoke(fn.name());
-        int rawSamples = quick ? 1_000 : 5_000;
+        int rawSamples = quick ? 1_000 : 10_000;
         long[] rawNs = new long[rawSamples];
         int rawErrors = 0;
         long[] rawFloorNs = new long[rawSamples / 2];
@@ -458,6 +469,7 @@ public final class Bench {
         }
         Stats r = Stats.of(rawNs, rawSamples).scaled(1000);
         rawWarm.put(fn.label(), r);
+        rawWarmFloor.put(fn.label(), Stats.of(rawFloorNs, rawFloorNs.length).scaled(1000));
         Report.row(
                 lat,
                 fn.id() + " (raw client)",
@@ -474,7 +486,7 @@ public final class Bench {
 
         progress(fn.id() + ": idle memory of the warm instance");
         Thread.sleep(2000);
-        List<Long> roots = ProcMem.instanceRoots(fn.name());
+        List<Long> roots = instanceRoots(fn.name());
         if (roots.size() == 1) {
             long root = roots.get(0);
             List<String> bareCommand = idleCommands.get(fn.label());
@@ -539,12 +551,15 @@ public final class Bench {
                 floor32.put(fn.label(), Floors.rawRequestsPerSecond(mini, 32, Math.min(2, seconds())));
             }
             Recording rec = callers == 32 ? startJfr(fn, "throughput-32") : null;
-            Load.Throughput t = Load.run(callers, seconds(), i -> () -> lamina.invokeOk(request));
+            Load.Throughput t;
+            try (RawCallers callersOf = new RawCallers(lamina, fn.name())) {
+                t = Load.run(callers, seconds(), callersOf::caller);
+            }
             stopJfr(rec, fn, "throughput-32", "32 callers");
             if (callers == 32) {
                 at32.put(fn.label(), t);
             }
-            List<Long> alive = ProcMem.instanceRoots(fn.name());
+            List<Long> alive = instanceRoots(fn.name());
             Report.row(
                     thr,
                     fn.id(),
@@ -560,7 +575,62 @@ public final class Bench {
         Thread.sleep(1000);
     }
 
+    /** The root process of each live instance of a function, as the engine knows them. */
+    private List<Long> instanceRoots(String function) {
+        return server.engine().instanceProcesses(function).stream()
+                .map(ProcessHandle::pid)
+                .toList();
+    }
+
+    /** Raw keep-alive clients, one connection per caller, as the floor's requests per second are measured. */
+    private static final class RawCallers implements AutoCloseable {
+        private final LaminaClient lamina;
+        private final byte[] request;
+        private final List<HttpConnection> connections = new ArrayList<>();
+
+        RawCallers(LaminaClient lamina, String function) {
+            this.lamina = lamina;
+            this.request = lamina.rawInvoke(function);
+        }
+
+        synchronized Load.Op caller(int index) throws IOException {
+            HttpConnection c = HttpConnection.connect(lamina.port());
+            connections.add(c);
+            return () -> {
+                c.write(request);
+                return c.readMessage() && c.status() == 200 && c.header("x-amz-function-error") == null;
+            };
+        }
+
+        @Override
+        public synchronized void close() {
+            connections.forEach(HttpConnection::close);
+        }
+    }
+
     // ---- Cold starts, interleaved with the bare starts -------------------------------------------------------
+
+    private static final String OWN = " own process";
+
+    /** Waits (up to 5 s) until a runtime started ahead waits for the function's runtime and memory size. */
+    private void awaitPrestarted(Functions.Fn fn) throws InterruptedException {
+        var key = prestartKey(fn);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (key.isPresent()
+                && !server.engine().prestarts().waitingKeys().contains(key.get())
+                && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    private static java.util.Optional<PrestartKey> prestartKey(Functions.Fn fn) {
+        return PrestartKey.of(new FunctionDeployment(
+                "f", "$LATEST", "arn", fn.id(), fn.handler(), 128, 3, Map.of(), Path.of("/"), "r"));
+    }
+
+    private static String prestartedLabel(Functions.Fn fn) {
+        return prestartKey(fn).isPresent() ? " (runtime started ahead)" : " (own process: not pre-started)";
+    }
 
     private void measureColdStarts(
             LaminaClient lamina,
@@ -588,28 +658,43 @@ public final class Bench {
                 bare.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(Floors.timeStart(e.getValue()));
             }
             for (Functions.Fn fn : fns) {
-                lamina.updateEnvironment(fn.name(), Map.of("BENCH_ROUND", Integer.toString(r)));
-                Thread.sleep(250); // the previous instance is killed by the update; let it go
-                HttpRequest request = lamina.invokeRequest(fn.name(), true);
-                long t0 = System.nanoTime();
-                LaminaClient.Invoked answer = lamina.invoke(request);
-                double ms = (System.nanoTime() - t0) / 1e6;
-                if (!answer.ok()) {
-                    errors.merge(fn.label(), 1, Integer::sum);
-                    report.notes.add(fn.id() + " cold start failed: " + answer.status() + " " + answer.body());
-                    continue;
+                for (boolean ownProcess : new boolean[] {false, true}) {
+                    // A function that sets LANG starts its own process (docs/adr/0007-prestarted-runtimes.md); the
+                    // value is Lamina's default, so the instance is otherwise the same.
+                    Map<String, String> env = ownProcess
+                            ? Map.of("BENCH_ROUND", Integer.toString(r), "LANG", "en_US.UTF-8")
+                            : Map.of("BENCH_ROUND", Integer.toString(r));
+                    lamina.updateEnvironment(fn.name(), env);
+                    Thread.sleep(250); // the previous instance is killed by the update; let it go
+                    if (!ownProcess) {
+                        awaitPrestarted(fn);
+                    }
+                    HttpRequest request = lamina.invokeRequest(fn.name(), true);
+                    long t0 = System.nanoTime();
+                    LaminaClient.Invoked answer = lamina.invoke(request);
+                    double ms = (System.nanoTime() - t0) / 1e6;
+                    String key = ownProcess ? fn.label() + OWN : fn.label();
+                    if (!answer.ok()) {
+                        errors.merge(key, 1, Integer::sum);
+                        report.notes.add(fn.id() + " cold start failed: " + answer.status() + " " + answer.body());
+                        continue;
+                    }
+                    lamina0.computeIfAbsent(key, k -> new ArrayList<>()).add(ms);
+                    init.computeIfAbsent(key, k -> new ArrayList<>())
+                            .add(LaminaClient.reportField(answer.logTail(), "Init Duration"));
                 }
-                lamina0.computeIfAbsent(fn.label(), k -> new ArrayList<>()).add(ms);
-                init.computeIfAbsent(fn.label(), k -> new ArrayList<>())
-                        .add(LaminaClient.reportField(answer.logTail(), "Init Duration"));
             }
         }
         Report.Section s = report.section(
                 "Cold start",
                 "Invoke of a function with no running instance (each sample follows an UpdateFunctionConfiguration, "
-                        + "which retires the previous instance) until its response, through the Invoke API. "
-                        + "`Init Duration` is Lamina's own REPORT field: from the spawn of the sandbox to the "
-                        + "runtime's first `/next`. The bare start is spawn to exit of the interpreter with a clean "
+                        + "which retires the previous instance) until its response, through the Invoke API. Each "
+                        + "round has two samples per runtime: one that takes on a runtime started ahead (the harness "
+                        + "waits until one is ready; docs/adr/0007-prestarted-runtimes.md), and one whose function "
+                        + "sets `LANG` (to Lamina's default), which makes it start its own process, as the first cold "
+                        + "start of a runtime and memory size does. The targets use the first. "
+                        + "`Init Duration` is Lamina's own REPORT field: from the spawn of the sandbox (or the "
+                        + "hand-over to a runtime started ahead) to the runtime's first `/next`. The bare start is spawn to exit of the interpreter with a clean "
                         + "environment, timed from Java in the same rounds (interleaved).",
                 "Runtime",
                 "Lamina p50 ms",
@@ -622,23 +707,30 @@ public final class Bench {
                 "ratio p50",
                 "samples");
         for (Functions.Fn fn : fns) {
-            Stats c = Stats.of(toArray(lamina0.getOrDefault(fn.label(), List.of())));
-            Stats i = Stats.of(toArray(init.getOrDefault(fn.label(), List.of())));
-            Stats b = Stats.of(toArray(bare.get(fn.label())));
-            cold.put(fn.label(), c);
-            bareStart.put(fn.label(), b);
-            Report.row(
-                    s,
-                    fn.id(),
-                    c.p50(),
-                    c.min(),
-                    c.max(),
-                    i.p50(),
-                    bareStartNames.get(fn.label()),
-                    b.p50(),
-                    b.min(),
-                    Report.num(c.p50() / b.p50()) + "×",
-                    c.count() + (errors.containsKey(fn.label()) ? " (" + errors.get(fn.label()) + " failed)" : ""));
+            for (String key : List.of(fn.label(), fn.label() + OWN)) {
+                if (!lamina0.containsKey(key)) {
+                    continue;
+                }
+                Stats c = Stats.of(toArray(lamina0.getOrDefault(key, List.of())));
+                Stats i = Stats.of(toArray(init.getOrDefault(key, List.of())));
+                Stats b = Stats.of(toArray(bare.get(fn.label())));
+                if (key.equals(fn.label())) {
+                    cold.put(fn.label(), c);
+                    bareStart.put(fn.label(), b);
+                }
+                Report.row(
+                        s,
+                        fn.id() + (key.equals(fn.label()) ? prestartedLabel(fn) : " (own process)"),
+                        c.p50(),
+                        c.min(),
+                        c.max(),
+                        i.p50(),
+                        bareStartNames.get(fn.label()),
+                        b.p50(),
+                        b.min(),
+                        Report.num(c.p50() / b.p50()) + "×",
+                        c.count() + (errors.containsKey(key) ? " (" + errors.get(key) + " failed)" : ""));
+            }
         }
         for (String k : sandboxStarts.keySet()) {
             Stats b = Stats.of(toArray(bare.get(k)));

@@ -111,6 +111,7 @@ final class EngineBreakdown {
             values.put("accountConcurrency", 1000);
             values.put("memoryBudgetMb", 1L << 20);
             values.put("scalingPerTenSeconds", 1000);
+            values.put("prestartedRuntimes", 0); // every cold start here starts its own process
             String sandboxName = ((dev.lamina.engine.sandbox.Sandbox) sandbox).name();
             try (Engine engine = new Engine(EngineConfigs.of(values))) {
                 for (Functions.Fn fn : fns) {

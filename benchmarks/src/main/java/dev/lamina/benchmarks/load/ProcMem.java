@@ -1,7 +1,6 @@
 package dev.lamina.benchmarks.load;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,51 +59,5 @@ final class ProcMem {
                                 .map(c -> Path.of(c).getFileName().toString())
                                 .orElse("?") + " " + ussKb(h.pid()) + " KiB"));
         return String.join(" + ", parts);
-    }
-
-    /**
-     * The top processes of a function's instances among this JVM's descendants: those whose environment names the
-     * function ({@code AWS_LAMBDA_FUNCTION_NAME}) and whose parent does not.
-     */
-    static List<Long> instanceRoots(String functionName) {
-        byte[] marker = ("AWS_LAMBDA_FUNCTION_NAME=" + functionName + "\0").getBytes(StandardCharsets.UTF_8);
-        List<ProcessHandle> all = ProcessHandle.current().descendants().toList();
-        List<Long> matching = new ArrayList<>();
-        for (ProcessHandle h : all) {
-            if (environHas(h.pid(), marker)) {
-                matching.add(h.pid());
-            }
-        }
-        List<Long> roots = new ArrayList<>();
-        for (ProcessHandle h : all) {
-            if (matching.contains(h.pid())) {
-                long parent = h.parent().map(ProcessHandle::pid).orElse(-1L);
-                if (!matching.contains(parent)) {
-                    roots.add(h.pid());
-                }
-            }
-        }
-        return roots;
-    }
-
-    private static boolean environHas(long pid, byte[] marker) {
-        try {
-            byte[] env = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
-            outer:
-            for (int i = 0; i + marker.length <= env.length; i++) {
-                if (i > 0 && env[i - 1] != 0) {
-                    continue;
-                }
-                for (int j = 0; j < marker.length; j++) {
-                    if (env[i + j] != marker[j]) {
-                        continue outer;
-                    }
-                }
-                return true;
-            }
-        } catch (IOException e) {
-            // gone
-        }
-        return false;
     }
 }

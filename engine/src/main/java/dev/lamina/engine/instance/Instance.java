@@ -10,6 +10,7 @@ import dev.lamina.engine.runtime.LaunchPlans;
 import dev.lamina.engine.runtimeapi.Response;
 import dev.lamina.engine.runtimeapi.RuntimeApi;
 import dev.lamina.engine.runtimeapi.RuntimeApiServer;
+import dev.lamina.engine.sandbox.HostFolders;
 import dev.lamina.engine.sandbox.LaunchSpec;
 import dev.lamina.model.FunctionDeployment;
 import dev.lamina.model.InvocationResult;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,29 +102,35 @@ public final class Instance implements RuntimeApi {
             LaunchPlans plans,
             ScheduledExecutorService timers,
             InstanceListener listener) {
+        return start(deployment, first, config, plans, timers, listener, null);
+    }
+
+    /**
+     * Starts a new instance as {@link #start(FunctionDeployment, Pending, EngineConfig, LaunchPlans,
+     * ScheduledExecutorService, InstanceListener)} does, on {@code prestarted} (a runtime waiting for its function,
+     * which this instance has {@linkplain Prestarted#take taken}) when it is not null.
+     */
+    public static Instance start(
+            FunctionDeployment deployment,
+            Pending first,
+            EngineConfig config,
+            LaunchPlans plans,
+            ScheduledExecutorService timers,
+            InstanceListener listener,
+            Prestarted prestarted) {
         Instance instance = new Instance(deployment, config, timers, listener);
-        instance.launch(first, plans);
+        instance.launch(first, plans, prestarted);
         return instance;
     }
 
-    private void launch(Pending first, LaunchPlans plans) {
+    private void launch(Pending first, LaunchPlans plans, Prestarted prestarted) {
         String problem = LaunchPlans.entrypointProblem(deployment).orElse(null);
         if (problem == null) {
             try {
-                Files.createDirectories(config.instancesDirectory());
-                tmp = Files.createTempDirectory(config.instancesDirectory(), id);
-                server = new RuntimeApiServer(this);
-                logFile = Files.createFile(config.instancesDirectory().resolve(id + ".log"));
-                spec = plans.plan(deployment, server.address(), logStream, tmp, logFile, first == null);
-                lock.lock();
-                try {
-                    reserved = first;
-                    emit(PlatformLines.initStart(runtimeVersion(), runtimeVersionArn()));
-                    spawnNanos = System.nanoTime();
-                    process = config.sandbox().start(spec, config.sandbox().paths(spec));
-                    fire(SPAWNED);
-                } finally {
-                    lock.unlock();
+                if (prestarted != null) {
+                    takeOn(prestarted, first, plans);
+                } else {
+                    spawn(first, plans);
                 }
                 pump = new LogPump(logFile, this::onLogLine, "log-" + id);
                 process.onExit().thenRun(this::processExited);
@@ -134,6 +140,9 @@ public final class Instance implements RuntimeApi {
             } catch (IOException | RuntimeException e) {
                 log.warn("cannot start an instance of {}", deployment.functionName(), e);
                 problem = "fork/exec " + e.getMessage();
+                if (prestarted != null && process == null) {
+                    killTaken(prestarted);
+                }
             }
         }
         InvocationResult result;
@@ -149,6 +158,53 @@ public final class Instance implements RuntimeApi {
             first.result.complete(result);
         }
         cleanUp();
+    }
+
+    /** Starts the runtime's process in a new sandbox: INIT_START, then the spawn. */
+    private void spawn(Pending first, LaunchPlans plans) throws IOException {
+        Files.createDirectories(config.instancesDirectory());
+        tmp = Files.createTempDirectory(config.instancesDirectory(), id);
+        server = new RuntimeApiServer(this);
+        logFile = Files.createFile(config.instancesDirectory().resolve(id + ".log"));
+        spec = plans.plan(deployment, server.address(), logStream, tmp, logFile, first == null);
+        lock.lock();
+        try {
+            reserved = first;
+            emit(PlatformLines.initStart(runtimeVersion(), runtimeVersionArn()));
+            spawnNanos = System.nanoTime();
+            process = config.sandbox().start(spec, config.sandbox().paths(spec));
+            fire(SPAWNED);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes on a pre-started runtime: its sandbox, Runtime API, /tmp and log file become this instance's, the
+     * function's code appears at its /var/task, and the hand-over starts its init. INIT_START, and Init Duration,
+     * count from the hand-over, since that is where this function's init begins.
+     */
+    private void takeOn(Prestarted prestarted, Pending first, LaunchPlans plans) throws IOException {
+        server = prestarted.server();
+        spec = prestarted.spec();
+        treePids = prestarted.tree();
+        tmp = spec.tmpDirectory();
+        logFile = spec.logFile();
+        prestarted.fill(deployment.codeDirectory());
+        byte[] handOver =
+                plans.handOver(deployment, spec, prestarted.paths(), server.address(), logStream, first == null);
+        prestarted.attach(this);
+        lock.lock();
+        try {
+            reserved = first;
+            emit(PlatformLines.initStart(runtimeVersion(), runtimeVersionArn()));
+            spawnNanos = System.nanoTime();
+            prestarted.handOver(handOver);
+            process = prestarted.process();
+            fire(SPAWNED);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Reserves this idle instance for {@code pending}; false if it is no longer idle or already reserved. */
@@ -695,6 +751,12 @@ public final class Instance implements RuntimeApi {
         }
     }
 
+    private void killTaken(Prestarted prestarted) {
+        if (prestarted.process().isAlive()) {
+            config.sandbox().kill(prestarted.process());
+        }
+    }
+
     private boolean cleanedUp;
 
     private void cleanUp() {
@@ -715,7 +777,7 @@ public final class Instance implements RuntimeApi {
             }
         }
         if (tmp != null) {
-            deleteTree(tmp);
+            HostFolders.deleteTree(tmp);
         }
         if (logFile != null) {
             try {
@@ -725,20 +787,6 @@ public final class Instance implements RuntimeApi {
             }
         }
         listener.died(this);
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    // a file the function made unwritable; the directory is left for the operator
-                }
-            });
-        } catch (IOException e) {
-            log.debug("cannot remove {}", root, e);
-        }
     }
 
     private static byte[] randomBytes() {
@@ -782,5 +830,17 @@ public final class Instance implements RuntimeApi {
 
     public long idleSinceNanos() {
         return idleSinceNanos;
+    }
+
+    /** The runtime's root process (the sandbox's), once started and while alive. */
+    public java.util.Optional<ProcessHandle> processHandle() {
+        lock.lock();
+        try {
+            return process != null && process.isAlive()
+                    ? java.util.Optional.of(process.toHandle())
+                    : java.util.Optional.empty();
+        } finally {
+            lock.unlock();
+        }
     }
 }

@@ -4,11 +4,14 @@ import dev.lamina.engine.EngineConfig;
 import dev.lamina.engine.instance.Instance;
 import dev.lamina.engine.instance.InstanceListener;
 import dev.lamina.engine.instance.Pending;
+import dev.lamina.engine.instance.Prestarted;
 import dev.lamina.engine.pool.Eviction;
 import dev.lamina.engine.pool.InstancePool;
 import dev.lamina.engine.pool.MemoryBudget;
+import dev.lamina.engine.pool.PrestartPool;
 import dev.lamina.engine.runtime.JavaClassCache;
 import dev.lamina.engine.runtime.LaunchPlans;
+import dev.lamina.engine.runtime.PrestartKey;
 import dev.lamina.model.FunctionDeployment;
 import dev.lamina.model.Invocation;
 import dev.lamina.model.InvocationResult;
@@ -40,6 +43,7 @@ public final class Engine implements AutoCloseable {
     private final ConcurrencyLimits limits;
     private final MemoryBudget memory;
     private final ScalingRate scaling;
+    private final PrestartPool prestarts;
 
     public Engine(EngineConfig config) {
         this(config, new LaunchPlans(config));
@@ -61,6 +65,8 @@ public final class Engine implements AutoCloseable {
         // they pile up until their deadline (tens of thousands with a 900 s timeout under load).
         timerPool.setRemoveOnCancelPolicy(true);
         this.timers = timerPool;
+        this.prestarts =
+                new PrestartPool(config.prestartedRuntimes(), key -> Prestarted.start(key, config, plans), timers);
         long period = Math.clamp(config.keepAlive().toMillis() / 4, 100, 5_000);
         timers.scheduleWithFixedDelay(this::expireIdle, period, period, TimeUnit.MILLISECONDS);
     }
@@ -96,18 +102,27 @@ public final class Engine implements AutoCloseable {
                 throw new Throttled("FunctionInvocationRateLimitExceeded", "Rate Exceeded.");
             }
             makeRoom(mb);
-            return Instance.start(deployment, pending, config, plans, timers, new InstanceListener() {
-                @Override
-                public void died(Instance instance) {
-                    self[0].died(instance);
-                    memory.release(mb);
-                }
+            Prestarted prestarted =
+                    PrestartKey.of(deployment).map(prestarts::take).orElse(null);
+            return Instance.start(
+                    deployment,
+                    pending,
+                    config,
+                    plans,
+                    timers,
+                    new InstanceListener() {
+                        @Override
+                        public void died(Instance instance) {
+                            self[0].died(instance);
+                            memory.release(mb);
+                        }
 
-                @Override
-                public void ready(Instance instance) {
-                    self[0].ready(instance);
-                }
-            });
+                        @Override
+                        public void ready(Instance instance) {
+                            self[0].ready(instance);
+                        }
+                    },
+                    prestarted);
         });
         return self[0];
     }
@@ -191,6 +206,18 @@ public final class Engine implements AutoCloseable {
         retiring.forEach(InstancePool::retire);
     }
 
+    /**
+     * The root process of each live instance of a function, any version (for benchmarks and tests that look at
+     * instances from outside: their memory, or a kill).
+     */
+    public List<ProcessHandle> instanceProcesses(String functionName) {
+        return pools.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(functionName + ":"))
+                .flatMap(e -> e.getValue().instances().stream())
+                .flatMap(i -> i.processHandle().stream())
+                .toList();
+    }
+
     /** Instances running now, across all functions. */
     public int instanceCount() {
         return pools.values().stream().mapToInt(InstancePool::size).sum();
@@ -202,6 +229,12 @@ public final class Engine implements AutoCloseable {
         for (InstancePool pool : pools.values()) {
             pool.expireIdle(now, keepAlive);
         }
+        prestarts.expire(now, keepAlive);
+    }
+
+    /** The runtimes waiting, started ahead, for a function (for the health report and tests). */
+    public PrestartPool prestarts() {
+        return prestarts;
     }
 
     /**
@@ -210,6 +243,7 @@ public final class Engine implements AutoCloseable {
      */
     @Override
     public void close() {
+        prestarts.close();
         List<InstancePool> all = new ArrayList<>(pools.values());
         pools.clear();
         all.forEach(InstancePool::terminateAll);

@@ -203,6 +203,11 @@ public final class InstancePool implements InstanceListener {
         everything.forEach(Instance::terminate);
     }
 
+    /** Every live instance of the pool now. */
+    public synchronized List<Instance> instances() {
+        return List.copyOf(all);
+    }
+
     public synchronized int size() {
         return all.size();
     }

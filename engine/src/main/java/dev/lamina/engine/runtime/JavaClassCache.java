@@ -271,7 +271,8 @@ public final class JavaClassCache {
                     List.of(LaunchPlans.installRoot(java)),
                     dir,
                     Duration.ZERO,
-                    () -> {});
+                    () -> {},
+                    false);
             Process process = sandbox.start(spec, sandbox.paths(spec));
             assembling.add(process);
             process.onExit().thenRun(() -> {

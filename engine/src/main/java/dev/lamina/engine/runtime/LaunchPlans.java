@@ -1,6 +1,7 @@
 package dev.lamina.engine.runtime;
 
 import dev.lamina.engine.EngineConfig;
+import dev.lamina.engine.sandbox.HostFolders;
 import dev.lamina.engine.sandbox.LaunchSpec;
 import dev.lamina.engine.sandbox.SandboxPaths;
 import dev.lamina.model.FunctionDeployment;
@@ -67,7 +68,7 @@ public final class LaunchPlans {
         if (family != RuntimeFamily.PROVIDED) {
             readOnly.add(installRoot(interpreter));
         }
-        Path runtimeDirectory = config.runtimeDirectory().resolve(family.name().toLowerCase(java.util.Locale.ROOT));
+        Path runtimeDirectory = runtimeDirectory(family);
         JavaClassCache.Use cache = family == RuntimeFamily.JAVA
                 ? javaCache.plan(
                         d,
@@ -89,7 +90,13 @@ public final class LaunchPlans {
                 cache != null ? cache.directory() : null,
                 // A JVM writes its class-data cache at exit, and runs the function's shutdown hooks.
                 family == RuntimeFamily.JAVA ? JavaClassCache.STOP_GRACE : Duration.ZERO,
-                cache != null ? cache.afterExit() : () -> {});
+                cache != null ? cache.afterExit() : () -> {},
+                false);
+    }
+
+    /** The host folder of a runtime family's own files (bootstraps, the Java runtime client). */
+    private Path runtimeDirectory(RuntimeFamily family) {
+        return config.runtimeDirectory().resolve(family.name().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** The folder an interpreter is installed in (its prefix), to make visible inside a sandbox. */
@@ -99,12 +106,18 @@ public final class LaunchPlans {
     }
 
     static List<String> command(RuntimeFamily family, Path interpreter, FunctionDeployment d, SandboxPaths p) {
+        return command(family, interpreter, d.memorySize(), d, p);
+    }
+
+    /** The command of an instance; {@code d} is null for a pre-started runtime (never a Java one). */
+    private static List<String> command(
+            RuntimeFamily family, Path interpreter, int memorySize, FunctionDeployment d, SandboxPaths p) {
         return switch (family) {
             case PYTHON -> List.of(interpreter.toString(), "-u", p.runtimeDir() + "/bootstrap.py");
             case NODEJS ->
                 List.of(
                         interpreter.toString(),
-                        "--max-old-space-size=" + heapMegabytes(d.memorySize()),
+                        "--max-old-space-size=" + heapMegabytes(memorySize),
                         "--max-semi-space-size=1", // keeps an idle instance's young generation small (-11 MiB)
                         p.runtimeDir() + "/index.mjs");
             case JAVA -> javaCommand(interpreter, jvmFlags(d), d, p);
@@ -147,21 +160,8 @@ public final class LaunchPlans {
             String runtimeApi,
             String logStream,
             boolean provisioned) {
-        Map<String, String> env = new HashMap<>();
         // Overridable defaults first, then the user's variables, then the reserved ones, which always win.
-        env.put("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin");
-        env.put("LANG", "en_US.UTF-8");
-        env.put(
-                "LD_LIBRARY_PATH",
-                "/lib64:/usr/lib64:" + p.runtimeDir() + ":" + p.runtimeDir() + "/lib:" + p.taskRoot() + ":"
-                        + p.taskRoot() + "/lib:/opt/lib");
-        if (family == RuntimeFamily.NODEJS) {
-            env.put(
-                    "NODE_PATH",
-                    "/opt/nodejs/node_modules:" + p.runtimeDir() + "/node_modules:" + p.runtimeDir() + ":"
-                            + p.taskRoot());
-        }
-        env.put("AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR");
+        Map<String, String> env = defaults(family, p);
         env.putAll(d.environment());
         String region = config.settings().region();
         env.put("_HANDLER", d.handler());
@@ -186,6 +186,99 @@ public final class LaunchPlans {
         env.put("AWS_SESSION_TOKEN", "lamina-session-token");
         env.put("AWS_ENDPOINT_URL_LAMBDA", config.lambdaEndpoint());
         return env;
+    }
+
+    /** The overridable part of every instance's environment. */
+    private static Map<String, String> defaults(RuntimeFamily family, SandboxPaths p) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin");
+        env.put("LANG", "en_US.UTF-8");
+        env.put(
+                "LD_LIBRARY_PATH",
+                "/lib64:/usr/lib64:" + p.runtimeDir() + ":" + p.runtimeDir() + "/lib:" + p.taskRoot() + ":"
+                        + p.taskRoot() + "/lib:/opt/lib");
+        if (family == RuntimeFamily.NODEJS) {
+            env.put(
+                    "NODE_PATH",
+                    "/opt/nodejs/node_modules:" + p.runtimeDir() + "/node_modules:" + p.runtimeDir() + ":"
+                            + p.taskRoot());
+        }
+        env.put("AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR");
+        return env;
+    }
+
+    // ---- Pre-started runtimes (docs/adr/0007-prestarted-runtimes.md) ---------------------------------------
+
+    /**
+     * A custom runtime's stand-in until its function is known: a shell that reads the hand-over (a script that
+     * exports the function's environment and execs its {@code bootstrap}) from stdin. {@code PWD} is unset because
+     * the shell always exports it, while a bootstrap started directly has it only where the sandbox sets it (then
+     * the hand-over exports it again).
+     */
+    static final List<String> CUSTOM_RUNTIME_STAND_IN =
+            List.of("/bin/sh", "-c", "unset PWD LAMINA_PRESTART; . /dev/stdin; exit 0");
+
+    /**
+     * The start of a runtime that waits for its function: the family's usual command (for a custom runtime, {@link
+     * #CUSTOM_RUNTIME_STAND_IN}), only the variables that do not depend on the function, and stdin a pipe.
+     *
+     * @param taskDirectory the empty host folder that becomes {@code /var/task}, filled when a function is handed over
+     */
+    public LaunchSpec prestartPlan(PrestartKey key, String runtimeApi, Path taskDirectory, Path tmp, Path logFile) {
+        RuntimeFamily family = key.family();
+        Path interpreter = config.runtimes().interpreter(key.runtime()).orElseThrow();
+        return new LaunchSpec(
+                paths -> family == RuntimeFamily.PROVIDED
+                        ? CUSTOM_RUNTIME_STAND_IN
+                        : command(family, interpreter, key.memorySize(), null, paths),
+                paths -> {
+                    Map<String, String> env = defaults(family, paths);
+                    env.put("TZ", ":UTC");
+                    env.put("LAMBDA_TASK_ROOT", paths.taskRoot());
+                    env.put("LAMBDA_RUNTIME_DIR", paths.runtimeDir());
+                    env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
+                    env.put("LAMINA_PRESTART", "1");
+                    return env;
+                },
+                taskDirectory,
+                runtimeDirectory(family),
+                tmp,
+                logFile,
+                family == RuntimeFamily.PROVIDED ? List.of() : List.of(installRoot(interpreter)),
+                null,
+                Duration.ZERO,
+                () -> HostFolders.deleteTree(taskDirectory),
+                true);
+    }
+
+    /**
+     * What a pre-started runtime reads on stdin to take on {@code d}: the instance's whole environment, as {@code
+     * NAME=VALUE} entries each ended by a NUL byte; for a custom runtime's stand-in, a shell script that exports it and
+     * execs the function's {@code bootstrap}.
+     */
+    public byte[] handOver(
+            FunctionDeployment d,
+            LaunchSpec prestarted,
+            SandboxPaths paths,
+            String runtimeApi,
+            String logStream,
+            boolean provisioned) {
+        RuntimeFamily family = Runtimes.family(d.runtime()).orElseThrow();
+        Map<String, String> env = environment(family, d, paths, runtimeApi, logStream, provisioned);
+        env.putAll(config.sandbox().extraEnvironment(prestarted));
+        StringBuilder out = new StringBuilder(2048);
+        if (family == RuntimeFamily.PROVIDED) {
+            env.forEach((name, value) -> out.append("export ")
+                    .append(name)
+                    .append("='")
+                    .append(value.replace("'", "'\\''"))
+                    .append("'\n"));
+            out.append("exec ").append(paths.taskRoot()).append("/bootstrap </dev/null\n");
+        } else {
+            env.forEach(
+                    (name, value) -> out.append(name).append('=').append(value).append('\0'));
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A child process in its own mount, PID, IPC and UTS namespaces, made by bubblewrap: the function's code is mounted
@@ -103,9 +104,13 @@ public final class BubblewrapSandbox implements Sandbox {
         ProcessBuilder builder = new ProcessBuilder(args)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(
+                        spec.prestarted()
+                                ? ProcessBuilder.Redirect.PIPE
+                                : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().clear();
         builder.environment().putAll(spec.environment().apply(paths));
+        builder.environment().putAll(extraEnvironment(spec));
         return builder.start();
     }
 
@@ -117,6 +122,12 @@ public final class BubblewrapSandbox implements Sandbox {
     @Override
     public void requestExit(Process process) {
         process.children().flatMap(ProcessHandle::children).forEach(ProcessHandle::destroy);
+    }
+
+    /** bubblewrap sets {@code PWD} to the {@code --chdir} folder: a runtime started ahead is told the same. */
+    @Override
+    public Map<String, String> extraEnvironment(LaunchSpec spec) {
+        return Map.of("PWD", paths(spec).taskRoot());
     }
 
     @Override

@@ -21,6 +21,9 @@ import java.util.function.Function;
  * @param stopGrace how long a healthy process may take to exit after it is asked to ({@link Sandbox#requestExit}),
  *     before it is killed; zero kills it at once
  * @param afterExit runs once the process is gone (or never started), before its /tmp is removed
+ * @param prestarted whether the command is a pre-started runtime that waits for its function: its stdin is then a
+ *     pipe, on which the function's environment is handed over (docs/adr/0007-prestarted-runtimes.md); otherwise
+ *     stdin is /dev/null
  */
 public record LaunchSpec(
         Function<SandboxPaths, List<String>> command,
@@ -32,4 +35,5 @@ public record LaunchSpec(
         List<Path> readOnlyPaths,
         Path cacheDirectory,
         Duration stopGrace,
-        Runnable afterExit) {}
+        Runnable afterExit,
+        boolean prestarted) {}

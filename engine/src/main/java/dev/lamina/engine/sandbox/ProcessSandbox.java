@@ -2,6 +2,7 @@ package dev.lamina.engine.sandbox;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A plain child process: no namespaces. The function sees its code at its real path and gets {@code TMPDIR} for its
@@ -25,11 +26,19 @@ public final class ProcessSandbox implements Sandbox {
                 .directory(spec.codeDirectory().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(
+                        spec.prestarted()
+                                ? ProcessBuilder.Redirect.PIPE
+                                : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().clear();
         builder.environment().putAll(spec.environment().apply(paths));
-        builder.environment().put("TMPDIR", spec.tmpDirectory().toString());
+        builder.environment().putAll(extraEnvironment(spec));
         return builder.start();
+    }
+
+    @Override
+    public Map<String, String> extraEnvironment(LaunchSpec spec) {
+        return Map.of("TMPDIR", spec.tmpDirectory().toString());
     }
 
     @Override

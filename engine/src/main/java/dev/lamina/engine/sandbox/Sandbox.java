@@ -1,6 +1,7 @@
 package dev.lamina.engine.sandbox;
 
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * The one seam through which function instances are started. The invoke path sees only this interface, so a
@@ -17,6 +18,14 @@ public interface Sandbox {
      * stderr are both appended to the spec's log file. The caller owns the process and stops it with {@link #kill}.
      */
     Process start(LaunchSpec spec, SandboxPaths paths) throws IOException;
+
+    /**
+     * Variables this kind of sandbox adds to the environment of {@code spec} (after the spec's own), at start and when
+     * a pre-started runtime is handed its function.
+     */
+    default Map<String, String> extraEnvironment(LaunchSpec spec) {
+        return Map.of();
+    }
 
     /**
      * Asks the sandboxed command to exit (SIGTERM), as a healthy instance is stopped, so that it can finish what it
