@@ -276,8 +276,12 @@ public final class JavaClassCache {
             Process process = sandbox.start(spec, sandbox.paths(spec));
             assembling.add(process);
             process.onExit().thenRun(() -> {
-                assembling.remove(process);
-                published(dir, name, closed ? -1 : process.exitValue());
+                // Published before it stops counting as under way: close() waits for exactly that.
+                try {
+                    published(dir, name, process.exitValue());
+                } finally {
+                    assembling.remove(process);
+                }
             });
         } catch (IOException | RuntimeException e) {
             log.warn("cannot assemble the AOT cache of {} in {}", d.functionName(), dir, e);
