@@ -102,8 +102,10 @@ public final class Engine implements AutoCloseable {
                 throw new Throttled("FunctionInvocationRateLimitExceeded", "Rate Exceeded.");
             }
             makeRoom(mb);
-            Prestarted prestarted =
-                    PrestartKey.of(deployment).map(prestarts::take).orElse(null);
+            Prestarted prestarted = PrestartKey.of(deployment)
+                    .filter(plans::canPrestart)
+                    .map(prestarts::take)
+                    .orElse(null);
             return Instance.start(
                     deployment,
                     pending,

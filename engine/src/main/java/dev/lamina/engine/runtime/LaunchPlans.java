@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Builds how one instance of a deployment is started: its command line and its environment, as AWS Lambda sets it.
@@ -27,6 +29,8 @@ public final class LaunchPlans {
 
     private final EngineConfig config;
     private final JavaClassCache javaCache;
+    private final Map<Path, Optional<JavaPrestart>> javaPrestarts = new ConcurrentHashMap<>();
+    private final Map<String, Path> javaPrestartCaches = new ConcurrentHashMap<>();
 
     public LaunchPlans(EngineConfig config) {
         this(config, JavaClassCache.Mechanism.AOT_CACHE);
@@ -227,28 +231,67 @@ public final class LaunchPlans {
     public LaunchSpec prestartPlan(PrestartKey key, String runtimeApi, Path taskDirectory, Path tmp, Path logFile) {
         RuntimeFamily family = key.family();
         Path interpreter = config.runtimes().interpreter(key.runtime()).orElseThrow();
+        Path runtimeDirectory = runtimeDirectory(family);
+        Function<SandboxPaths, List<String>> command = switch (family) {
+            case PROVIDED -> paths -> CUSTOM_RUNTIME_STAND_IN;
+            case JAVA -> null; // below
+            default -> paths -> command(family, interpreter, key.memorySize(), null, paths);
+        };
+        Path cacheDirectory = null;
+        if (family == RuntimeFamily.JAVA) {
+            JavaPrestart jvm = javaPrestart(interpreter).orElseThrow();
+            Path cache = jvm.usesCache() ? javaPrestartCache(jvm, key.memorySize(), runtimeDirectory) : null;
+            boolean cached = cache != null && JavaPrestart.cacheReady(cache);
+            if (cache != null && !cached) {
+                jvm.prepareCache(config.sandbox(), key.memorySize(), runtimeDirectory, cache); // for the next ones
+            }
+            cacheDirectory = cached ? cache : null;
+            command = paths -> jvm.command(key.memorySize(), paths, cached);
+        }
         return new LaunchSpec(
-                paths -> family == RuntimeFamily.PROVIDED
-                        ? CUSTOM_RUNTIME_STAND_IN
-                        : command(family, interpreter, key.memorySize(), null, paths),
-                paths -> {
-                    Map<String, String> env = defaults(family, paths);
-                    env.put("TZ", ":UTC");
-                    env.put("LAMBDA_TASK_ROOT", paths.taskRoot());
-                    env.put("LAMBDA_RUNTIME_DIR", paths.runtimeDir());
-                    env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
-                    env.put("LAMINA_PRESTART", "1");
-                    return env;
-                },
+                command,
+                paths -> prestartEnvironment(family, paths, runtimeApi),
                 taskDirectory,
-                runtimeDirectory(family),
+                runtimeDirectory,
                 tmp,
                 logFile,
                 family == RuntimeFamily.PROVIDED ? List.of() : List.of(installRoot(interpreter)),
-                null,
+                cacheDirectory,
                 Duration.ZERO,
                 () -> HostFolders.deleteTree(taskDirectory),
                 true);
+    }
+
+    /** Whether runtimes of {@code key} can be started ahead on this host (for Java: a JDK 21 or later serves it). */
+    public boolean canPrestart(PrestartKey key) {
+        Optional<Path> interpreter = config.runtimes().interpreter(key.runtime());
+        if (interpreter.isEmpty()) {
+            return false;
+        }
+        return key.family() != RuntimeFamily.JAVA
+                || javaPrestart(interpreter.get()).isPresent();
+    }
+
+    private Optional<JavaPrestart> javaPrestart(Path java) {
+        return javaPrestarts.computeIfAbsent(java, JavaPrestart::forJava);
+    }
+
+    /** The host folder of the generic AOT cache of pre-started JVMs of a JDK and memory size (computed once). */
+    private Path javaPrestartCache(JavaPrestart jvm, int memorySize, Path runtimeDirectory) {
+        return javaPrestartCaches.computeIfAbsent(
+                jvm.jdkMajor() + ":" + memorySize + ":" + runtimeDirectory,
+                k -> javaCacheRoot(config).resolve(jvm.cacheKey(memorySize, runtimeDirectory)));
+    }
+
+    /** The environment a runtime started ahead begins with: nothing of its function, and {@code LAMINA_PRESTART}. */
+    static Map<String, String> prestartEnvironment(RuntimeFamily family, SandboxPaths paths, String runtimeApi) {
+        Map<String, String> env = defaults(family, paths);
+        env.put("TZ", ":UTC");
+        env.put("LAMBDA_TASK_ROOT", paths.taskRoot());
+        env.put("LAMBDA_RUNTIME_DIR", paths.runtimeDir());
+        env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
+        env.put("LAMINA_PRESTART", "1");
+        return env;
     }
 
     /**
@@ -266,19 +309,9 @@ public final class LaunchPlans {
         RuntimeFamily family = Runtimes.family(d.runtime()).orElseThrow();
         Map<String, String> env = environment(family, d, paths, runtimeApi, logStream, provisioned);
         env.putAll(config.sandbox().extraEnvironment(prestarted));
-        StringBuilder out = new StringBuilder(2048);
-        if (family == RuntimeFamily.PROVIDED) {
-            env.forEach((name, value) -> out.append("export ")
-                    .append(name)
-                    .append("='")
-                    .append(value.replace("'", "'\\''"))
-                    .append("'\n"));
-            out.append("exec ").append(paths.taskRoot()).append("/bootstrap </dev/null\n");
-        } else {
-            env.forEach(
-                    (name, value) -> out.append(name).append('=').append(value).append('\0'));
-        }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        return family == RuntimeFamily.PROVIDED
+                ? HandOver.shellScript(env, paths.taskRoot() + "/bootstrap")
+                : HandOver.environmentEntries(env);
     }
 
     /**

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * What a pre-started runtime must match to take on a function: everything its start depended on. A runtime's
  * command line depends on the runtime identifier and, through heap flags, on the memory size; nothing else of the
- * function is known when it starts (docs/adr/0007-prestarted-runtimes.md).
+ * function is known when it starts (docs/adr/0007-prestarted-runtimes.md). Whether this host can start runtimes of a
+ * key ahead is {@code LaunchPlans.canPrestart}'s to say.
  */
 public record PrestartKey(String runtime, int memorySize) {
 
@@ -25,6 +26,7 @@ public record PrestartKey(String runtime, int memorySize) {
             "GLIBC_TUNABLES",
             "LANG",
             "LC_",
+            "CLASSPATH",
             "JAVA_TOOL_OPTIONS",
             "JDK_JAVA_OPTIONS",
             "_JAVA_OPTIONS",
@@ -33,7 +35,7 @@ public record PrestartKey(String runtime, int memorySize) {
     private static final Pattern SHELL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** The families whose runtimes can wait for their function (the others start their own process per instance). */
-    static final List<RuntimeFamily> FAMILIES = List.of(RuntimeFamily.PROVIDED);
+    static final List<RuntimeFamily> FAMILIES = List.of(RuntimeFamily.JAVA, RuntimeFamily.PROVIDED);
 
     /** The key of a deployment, or empty when its instances must start their own process. */
     public static Optional<PrestartKey> of(FunctionDeployment d) {

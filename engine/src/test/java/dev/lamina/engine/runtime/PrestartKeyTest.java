@@ -32,9 +32,9 @@ class PrestartKeyTest {
     }
 
     @Test
-    void java_and_unknown_runtimes_start_their_own_process() {
+    void unknown_runtimes_start_their_own_process() {
         // Python and Node.js join once their bootstraps follow the hand-over protocol.
-        assertThat(PrestartKey.of(deployment("java21", 512, Map.of()))).isEmpty();
+        assertThat(PrestartKey.of(deployment("java21", 512, Map.of()))).contains(new PrestartKey("java21", 512));
         assertThat(PrestartKey.of(deployment("ruby3.3", 128, Map.of()))).isEmpty();
     }
 
@@ -52,7 +52,8 @@ class PrestartKeyTest {
             "MALLOC_ARENA_MAX",
             "GLIBC_TUNABLES",
             "UV_THREADPOOL_SIZE",
-            "AWS_LAMBDA_EXEC_WRAPPER"
+            "AWS_LAMBDA_EXEC_WRAPPER",
+            "CLASSPATH"
         }) {
             assertThat(PrestartKey.of(deployment("provided.al2023", 128, Map.of(name, "x"))))
                     .as(name)
