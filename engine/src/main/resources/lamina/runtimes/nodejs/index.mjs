@@ -13,7 +13,8 @@
  * Environment read: AWS_LAMBDA_RUNTIME_API, _HANDLER, LAMBDA_TASK_ROOT
  * (falls back to cwd), AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_VERSION,
  * AWS_LAMBDA_FUNCTION_MEMORY_SIZE, AWS_LAMBDA_LOG_GROUP_NAME,
- * AWS_LAMBDA_LOG_STREAM_NAME, AWS_LAMBDA_LOG_LEVEL, AWS_LAMBDA_LOG_FORMAT.
+ * AWS_LAMBDA_LOG_STREAM_NAME, AWS_LAMBDA_LOG_LEVEL, AWS_LAMBDA_LOG_FORMAT,
+ * LAMINA_PRESTART (see "Pre-start" below).
  * Environment written: _X_AMZN_TRACE_ID (per invocation).
  *
  * Exit codes (as the RIC): 129 after an uncaught exception (this includes
@@ -26,10 +27,12 @@
  * deprecation warning.
  *
  * No dependencies, Node built-ins only; kept to one file so that startup is a
- * single module load.
+ * single module load. The Runtime API client is a small HTTP/1.1 client on one
+ * net.Socket: node:http (agent, parser, streams) cost about 100 µs of CPU per
+ * invocation and several MiB of an idle instance.
  */
 
-import http from 'node:http';
+import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
@@ -128,7 +131,7 @@ const LEVELS = {
   ERROR: { name: 'ERROR', priority: 5 },
   FATAL: { name: 'FATAL', priority: 6 },
 };
-const JSON_FORMAT = env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON';
+let JSON_FORMAT = false; // set at init, from AWS_LAMBDA_LOG_FORMAT
 
 function writeLine(line) {
   process.stdout.write(line.replace(/\n/g, '\r') + '\n');
@@ -228,7 +231,10 @@ class RuntimeClient {
     const colon = hostPort.lastIndexOf(':');
     this.hostname = hostPort.slice(0, colon);
     this.port = parseInt(hostPort.slice(colon + 1), 10);
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    // What follows the request line of every request (Host as node:http sends it).
+    this.headTail = ` HTTP/1.1\r\nHost: ${this.hostname}:${this.port}\r\nConnection: keep-alive\r\n`;
+    this.connection = null;
+    this.queue = Promise.resolve(); // requests go one at a time, as through an agent with maxSockets: 1
     this.closed = false; // set once a fatal error is being reported: nothing more is sent
   }
 
@@ -246,7 +252,7 @@ class RuntimeClient {
   // dead Runtime API surfaces on the next GET.
   postInvocationResponse(response, id) {
     const body = serializeResponse(response);
-    return this.post(`${API}/invocation/${encodeURIComponent(id)}/response`, body, {});
+    return this.post(`${API}/invocation/${encodeURIComponent(id)}/response`, body, '');
   }
 
   postInvocationError(error, id) {
@@ -259,48 +265,201 @@ class RuntimeClient {
 
   postError(urlPath, error) {
     const response = toRapidResponse(error);
-    // Header values must be printable ASCII; http.request throws otherwise.
+    // Header values must be printable ASCII.
     const type = String(response.errorType).replace(/[^\t\x20-\x7e]/g, '');
-    return this.post(urlPath, JSON.stringify(response), { 'Lambda-Runtime-Function-Error-Type': type });
+    return this.post(urlPath, JSON.stringify(response), `Lambda-Runtime-Function-Error-Type: ${type}\r\n`);
   }
 
-  async post(urlPath, body, headers) {
+  async post(urlPath, body, extraHeaders) {
     if (this.closed) return new Promise(NOOP);
     await flushStdio();
     try {
-      await this.request('POST', urlPath, body, headers);
+      await this.request('POST', urlPath, body, extraHeaders);
     } catch (err) {
       process.stderr.write(`lamina: POST ${urlPath} failed: ${err}\n`);
     }
   }
 
-  request(method, urlPath, body, extraHeaders = {}, retried = false) {
-    return new Promise((resolve, reject) => {
-      const headers = body === undefined ? extraHeaders : {
-        'Content-Type': 'application/json',
-        'Content-Length': Buffer.byteLength(body),
-        ...extraHeaders,
-      };
-      const req = http.request(
-        { hostname: this.hostname, port: this.port, method, path: urlPath, headers, agent: this.agent },
-        (res) => {
-          const chunks = [];
-          res.on('data', (c) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        },
-      );
-      req.on('error', (err) => {
-        // The server may close an idle keep-alive socket just as we reuse it:
-        // the request never reached it, so one retry on a fresh socket is safe.
-        if (!retried && req.reusedSocket && err.code === 'ECONNRESET') {
-          resolve(this.request(method, urlPath, body, extraHeaders, true));
-        } else {
-          reject(err);
-        }
-      });
-      req.end(body);
+  /**
+   * One request on the keep-alive connection, after the ones before it.
+   * @returns {Promise<{status: number, headers: object, body: string}>}
+   */
+  request(method, urlPath, body, extraHeaders = '') {
+    let head = method + ' ' + urlPath + this.headTail;
+    if (body !== undefined) {
+      head += `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extraHeaders}`;
+    }
+    const data = head + '\r\n' + (body ?? '');
+    const result = this.queue.then(() => this.exchange(data, false));
+    this.queue = result.then(NOOP, NOOP);
+    return result;
+  }
+
+  exchange(data, retried) {
+    let connection = this.connection;
+    const reused = connection !== null;
+    if (!reused) connection = this.connection = new Connection(this.hostname, this.port, () => {
+      if (this.connection === connection) this.connection = null;
     });
+    return connection.exchange(data).catch((err) => {
+      // The server may close an idle keep-alive connection just as it is
+      // reused: the request never reached it, so one retry on a fresh one is safe.
+      if (!retried && reused && err.code === 'ECONNRESET') return this.exchange(data, true);
+      throw err;
+    });
+  }
+}
+
+function hangUp() {
+  const err = new Error('socket hang up');
+  err.code = 'ECONNRESET';
+  return err;
+}
+
+/**
+ * One HTTP/1.1 connection to the Runtime API: a request is written in one
+ * write, its response parsed from the socket's data. The socket holds the
+ * process open only while a request is in flight (like an agent's free
+ * socket, it is unref'd in between), so 'beforeExit' still means that the
+ * function's own work is done.
+ */
+class Connection {
+  constructor(host, port, onClose) {
+    this.socket = net.connect({ host: host.replace(/^\[(.*)\]$/, '$1'), port, noDelay: true });
+    this.socket.unref();
+    this.onClose = onClose;
+    this.pending = null; // {resolve, reject} of the request in flight
+    this.buffer = null; // data received and not yet used
+    this.response = null; // the response being read: {status, headers, length, chunked, ...}
+    this.done = false;
+    this.socket.on('data', (chunk) => this.onData(chunk));
+    this.socket.on('error', (err) => this.fail(err));
+    this.socket.on('close', () => {
+      if (this.response?.untilClose) {
+        const body = this.buffer ?? Buffer.alloc(0);
+        this.buffer = null;
+        this.response.close = true;
+        this.finish(body);
+      } else {
+        this.fail(hangUp());
+      }
+    });
+  }
+
+  /** Writes a request; resolves with its response. */
+  exchange(data) {
+    return new Promise((resolve, reject) => {
+      if (this.done) {
+        reject(hangUp());
+        return;
+      }
+      this.pending = { resolve, reject };
+      this.response = null;
+      this.buffer = null;
+      this.socket.ref();
+      this.socket.write(data);
+    });
+  }
+
+  end() {
+    if (this.done) return;
+    this.done = true;
+    this.socket.destroy();
+    this.onClose();
+  }
+
+  fail(err) {
+    const pending = this.pending;
+    this.pending = null;
+    this.response = null;
+    this.end();
+    if (pending) pending.reject(err);
+  }
+
+  finish(body) {
+    const pending = this.pending;
+    const { status, headers, close } = this.response;
+    this.pending = null;
+    this.response = null;
+    if (close) this.end();
+    else this.socket.unref();
+    pending.resolve({ status, headers, body: body.toString('utf8') });
+  }
+
+  onData(chunk) {
+    if (this.pending === null) return; // nothing was asked: not an answer
+    this.buffer = this.buffer === null ? chunk : Buffer.concat([this.buffer, chunk]);
+    try {
+      while (this.pending !== null && this.buffer !== null && this.parse());
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** Parses what it can; true if a response was completed and more data may follow. */
+  parse() {
+    const buf = this.buffer;
+    let r = this.response;
+    if (r === null) {
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) return false;
+      const lines = buf.toString('latin1', 0, end).split('\r\n');
+      const status = parseInt(lines[0].split(' ', 3)[1], 10);
+      if (!(status >= 100 && status <= 999)) throw new Error('Parse Error: Invalid response status');
+      const headers = {};
+      for (let i = 1; i < lines.length; i++) {
+        const line = lines[i];
+        const colon = line.indexOf(':');
+        if (colon <= 0) throw new Error('Parse Error: Invalid header');
+        const name = line.slice(0, colon).trim().toLowerCase();
+        const value = line.slice(colon + 1).trim();
+        headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+      }
+      this.buffer = end + 4 < buf.length ? buf.subarray(end + 4) : null;
+      if (status < 200) return true; // an interim response: the real one follows
+      const close = (headers.connection ?? '').toLowerCase() === 'close';
+      r = this.response = { status, headers, close, length: -1, chunked: false, untilClose: false, parts: [] };
+      if ((headers['transfer-encoding'] ?? '').toLowerCase().includes('chunked')) r.chunked = true;
+      else if (headers['content-length'] !== undefined) r.length = parseInt(headers['content-length'], 10);
+      else if (status === 204 || status === 304) r.length = 0;
+      else r.untilClose = true;
+    }
+    if (r.untilClose) return false;
+    if (!r.chunked) {
+      const have = this.buffer === null ? 0 : this.buffer.length;
+      if (have < r.length) return false;
+      const body = r.length === 0 ? Buffer.alloc(0) : this.buffer.subarray(0, r.length);
+      this.buffer = have > r.length ? this.buffer.subarray(r.length) : null;
+      this.finish(body);
+      return true;
+    }
+    // chunked: <size>[;ext]\r\n<data>\r\n ... 0\r\n[trailers]\r\n
+    for (;;) {
+      const b = this.buffer;
+      if (b === null) return false;
+      if (r.trailers) {
+        const eol = b.indexOf('\r\n');
+        if (eol < 0) return false;
+        this.buffer = eol + 2 < b.length ? b.subarray(eol + 2) : null;
+        if (eol === 0) {
+          this.finish(Buffer.concat(r.parts));
+          return true;
+        }
+        continue;
+      }
+      const eol = b.indexOf('\r\n');
+      if (eol < 0) return false;
+      const size = parseInt(b.toString('latin1', 0, eol).split(';')[0], 16);
+      if (Number.isNaN(size)) throw new Error('Parse Error: Invalid character in chunk size');
+      if (size === 0) {
+        r.trailers = true;
+        this.buffer = eol + 2 < b.length ? b.subarray(eol + 2) : null;
+        continue;
+      }
+      if (b.length < eol + 2 + size + 2) return false;
+      r.parts.push(b.subarray(eol + 2, eol + 2 + size));
+      this.buffer = eol + 4 + size < b.length ? b.subarray(eol + 4 + size) : null;
+    }
   }
 }
 
@@ -575,9 +734,75 @@ class Runtime {
 }
 
 // ---------------------------------------------------------------------------
+// Pre-start (LAMINA_PRESTART): started ahead with a generic environment, the
+// process waits for its function's environment on stdin (NAME=VALUE entries,
+// each ended by a NUL byte, UTF-8, until EOF; no data: exit 0), makes it the
+// process's own (cwd = LAMBDA_TASK_ROOT, as a normal start's; stdin stays at
+// EOF) and goes on as a normal start. Variables that Node, V8/ICU, OpenSSL,
+// libuv or the C library read only at start (STARTUP_VARIABLE) must be the
+// same in both environments; if one differs, the function runs in a new
+// process started with its environment: process.execve where Node has it,
+// else a child that this process relays signals and the exit status for.
+// ---------------------------------------------------------------------------
+
+const STARTUP_VARIABLE = /^(NODE_|UV_|OPENSSL_|SSL_CERT_|LC_|LD_|MALLOC_)|^(LANG|LANGUAGE|LOCPATH|TZ|TZDIR|HOME|ICU_DATA|GLIBC_TUNABLES|FORCE_COLOR|NO_COLOR)$/;
+
+/** @returns {boolean} whether this process goes on to run the function */
+function receiveFunction() {
+  const chunks = [];
+  const chunk = Buffer.allocUnsafe(65536);
+  for (;;) {
+    let n;
+    try {
+      n = fs.readSync(0, chunk, 0, chunk.length, null);
+    } catch (err) {
+      if (err.code !== 'EAGAIN') throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); // a non-blocking stdin: wait, retry
+      continue;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(chunk.subarray(0, n)));
+  }
+  if (chunks.length === 0) process.exit(0); // the slot was discarded
+  const next = {};
+  for (const entry of Buffer.concat(chunks).toString('utf8').split('\0')) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) next[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  if (next.LAMBDA_TASK_ROOT) {
+    try {
+      process.chdir(next.LAMBDA_TASK_ROOT);
+    } catch {
+      // a normal start would not have started at all; the handler's load will say why
+    }
+  }
+  const names = new Set([...Object.keys(env), ...Object.keys(next)]);
+  if (![...names].some((name) => STARTUP_VARIABLE.test(name) && env[name] !== next[name])) {
+    for (const name of Object.keys(env)) delete env[name];
+    Object.assign(env, next);
+    return true;
+  }
+  const args = [...process.execArgv, ...process.argv.slice(1)];
+  if (typeof process.execve === 'function') process.execve(process.execPath, [process.execPath, ...args], next);
+  const child = runtimeRequire('node:child_process').spawn(process.execPath, args, {
+    env: next,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => {
+    if (signal === null) process.exit(code);
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  });
+  return false;
+}
+
+// ---------------------------------------------------------------------------
 // Main: init, then the loop.
 // ---------------------------------------------------------------------------
 
+if (env.LAMINA_PRESTART && !receiveFunction()) await new Promise(NOOP); // relaying a child until it exits
+JSON_FORMAT = env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON';
 patchConsole();
 const client = new RuntimeClient(env.AWS_LAMBDA_RUNTIME_API);
 

@@ -8,19 +8,29 @@ observe (e.g. memory_limit_in_mb is a str), it is kept on purpose.
 
 Environment read: AWS_LAMBDA_RUNTIME_API, _HANDLER, LAMBDA_TASK_ROOT (else cwd), AWS_LAMBDA_FUNCTION_NAME,
 AWS_LAMBDA_FUNCTION_VERSION, AWS_LAMBDA_FUNCTION_MEMORY_SIZE, AWS_LAMBDA_LOG_GROUP_NAME,
-AWS_LAMBDA_LOG_STREAM_NAME, AWS_LAMBDA_LOG_LEVEL, AWS_LAMBDA_LOG_FORMAT, AWS_EXECUTION_ENV.
+AWS_LAMBDA_LOG_STREAM_NAME, AWS_LAMBDA_LOG_LEVEL, AWS_LAMBDA_LOG_FORMAT, AWS_EXECUTION_ENV, LAMINA_PRESTART.
 Environment written: _X_AMZN_TRACE_ID (per invocation).
+
+Pre-start (LAMINA_PRESTART set, with an environment that is not yet the function's): the start-up work that
+does not depend on the function is done, then the function's environment is read from stdin until EOF, as
+NAME=VALUE entries each ended by a NUL byte (as /proc/PID/environ), UTF-8. No data: exit 0 (the slot was
+discarded). Otherwise the process environment becomes exactly those entries (plus what the interpreter
+itself added at start, as a normal start would show: LC_CTYPE from PEP 538 locale coercion), stdin becomes
+/dev/null, the cwd becomes LAMBDA_TASK_ROOT, and the start goes on as a normal one. When the two
+environments differ in a variable that the interpreter or the C library read at start (PYTHON*, LANG,
+LC_*, LD_*, TZ, HOME, ...: see STARTUP_VARIABLES), the process re-executes itself with the function's
+environment instead, which is a normal start.
 
 Exit status: 1 after an init error (reported once to /runtime/init/error), whatever the handler passes
 to sys.exit(), 0 on SIGTERM.
 
-Standard library only, one file. Startup is kept close to a bare interpreter's: before the handler
-module only json, os, sys, time and the C modules _socket and _signal are imported (http.client would
-add ~25 ms: it pulls in ssl and email); logging is configured the moment something imports it, and
-traceback is imported only when there is an error to report.
+Standard library only, one file. Startup and idle memory are kept close to a bare interpreter's: before the
+handler module only os, sys, time, importlib and the C modules _json, _socket and _signal are imported
+(the json package would add re, ~6 ms and ~1 MiB; http.client ~25 ms: it pulls in ssl and email);
+logging is configured the moment something imports it, and traceback is imported only when there is an
+error to report.
 """
 
-import json
 import os
 import sys
 import time
@@ -40,20 +50,26 @@ _tenant_id = None
 
 
 class RuntimeAPI:
-    """HTTP/1.1 on one persistent connection, no timeouts (GET /next blocks until there is work)."""
+    """HTTP/1.1 on one persistent connection, no timeouts (GET /next blocks until there is work).
+
+    Per request: one sendall of a head built from parts made once, and recv_into one reusable buffer (a
+    fresh 256 KiB bytes object per recv cost an mmap, an mremap and a munmap each time)."""
 
     def __init__(self, address):
         host, _, port = address.rpartition(":")
-        self.host = address
         self.address = (host.strip("[]"), int(port))
-        self.user_agent = "aws-lambda-python/%d.%d.%d-lamina" % sys.version_info[:3]
+        # Host, User-Agent: what follows every request line.
+        self.head_rest = " HTTP/1.1\r\nHost: %s\r\nUser-Agent: aws-lambda-python/%d.%d.%d-lamina\r\n" % (
+            (address,) + sys.version_info[:3])
+        self.next_request = ("GET " + RUNTIME + "/invocation/next" + self.head_rest + "\r\n").encode()
         self.sock = None
-        self.buf = bytearray()
+        self.buf = bytearray(16384)  # what was received and not yet consumed is buf[start:end]
+        self.start = self.end = 0
 
     def next_invocation(self):
-        status, headers, body = self.request("GET", RUNTIME + "/invocation/next")
+        status, headers, body = self.send(self.next_request)
         if status != 200:
-            raise OSError("GET /invocation/next answered %d: %r" % (status, body[:200]))
+            raise OSError("GET /invocation/next answered %d: %r" % (status, bytes(body[:200])))
         return headers, body
 
     def post(self, path, body, content_type="application/json", error_type=None):
@@ -65,11 +81,15 @@ class RuntimeAPI:
         self.request("POST", RUNTIME + path, body, headers)
 
     def request(self, method, path, body=None, headers=()):
-        head = ["%s %s HTTP/1.1" % (method, path), "Host: " + self.host, "User-Agent: " + self.user_agent]
+        head = method + " " + path + self.head_rest
         if body is not None:
-            head.append("Content-Length: %d" % len(body))
-        head.extend("%s: %s" % h for h in headers)
-        data = ("\r\n".join(head) + "\r\n\r\n").encode() + (body or b"")
+            head += "Content-Length: %d\r\n" % len(body)
+        for h in headers:
+            head += "%s: %s\r\n" % h
+        data = (head + "\r\n").encode()
+        return self.send(data + body if body else data)
+
+    def send(self, data):
         while True:
             fresh = self.sock is None
             if fresh:
@@ -98,7 +118,8 @@ class RuntimeAPI:
                 continue
             if family != _socket.AF_UNIX:
                 sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
-            self.sock, self.buf = sock, bytearray()
+            self.sock = sock
+            self.start = self.end = 0
             return
         raise error
 
@@ -108,27 +129,57 @@ class RuntimeAPI:
             self.sock = None
 
     def _fill(self):
-        chunk = self.sock.recv(262144)
-        if not chunk:
+        """Receives more data after buf[start:end], making room first (moving the data, or growing buf)."""
+        buf, start, end = self.buf, self.start, self.end
+        if end == len(buf):
+            if start > 0:
+                buf[: end - start] = buf[start:end]
+                self.start, self.end = start, end = 0, end - start
+            else:
+                buf.extend(bytes(len(buf)))
+        with memoryview(buf) as view:
+            n = self.sock.recv_into(view[end:])
+        if not n:
             raise ConnectionResetError("the Runtime API closed the connection")
-        self.buf += chunk
+        self.end = end + n
+
+    def _consume(self, n):
+        """buf[start:start+n] as bytes, which then counts as read."""
+        start = self.start
+        self.start = start + n
+        if self.start == self.end:
+            self.start = self.end = 0
+        return bytes(self.buf[start : start + n])
 
     def _read_until(self, separator):
-        start = 0
+        """The data up to separator (a bytearray), which is consumed with it."""
+        searched = 0  # bytes after start searched without a match, bar the last len(separator) - 1
         while True:
-            i = self.buf.find(separator, start)
+            i = self.buf.find(separator, self.start + searched, self.end)
             if i >= 0:
-                line = bytes(self.buf[:i])
-                del self.buf[: i + len(separator)]
-                return line
-            start = max(0, len(self.buf) - len(separator) + 1)
+                break
+            searched = max(0, self.end - self.start - len(separator) + 1)
             self._fill()
+        line = self.buf[self.start : i]
+        self.start = i + len(separator)
+        if self.start == self.end:
+            self.start = self.end = 0
+        return line
 
     def _read_exactly(self, n):
-        while len(self.buf) < n:
-            self._fill()
-        data = bytes(self.buf[:n])
-        del self.buf[:n]
+        available = self.end - self.start
+        if available >= n:
+            return self._consume(n)
+        # A large body: received straight into its own buffer, without growing the reusable one.
+        data = bytearray(n)
+        data[:available] = self.buf[self.start : self.end]
+        self.start = self.end = 0
+        with memoryview(data) as view:
+            while available < n:
+                received = self.sock.recv_into(view[available:])
+                if not received:
+                    raise ConnectionResetError("the Runtime API closed the connection")
+                available += received
         return data
 
     def _read_response(self):
@@ -159,7 +210,7 @@ class RuntimeAPI:
                     self._fill()
             except ConnectionResetError:
                 pass
-            body = bytes(self.buf)
+            body = self._consume(self.end - self.start)
             self._close()
         if headers.get("connection", "").lower() == "close":
             self._close()
@@ -240,6 +291,12 @@ def log_error(error):
 # --------------------------------------------------------------------------------------------------
 
 
+# The json package's loads() and JSONEncoder().encode(), with their defaults, straight on its C accelerator
+# _json: the package itself would import re (~6 ms, ~1 MiB). What goes in and comes out is the same, errors
+# included (their exception types come from json.decoder, imported when one is raised). Without a usable
+# _json, the package is used.
+
+
 def _ensure_ascii():
     # awslambdaric writes non-ASCII characters as themselves from python3.12 on, as \uXXXX before.
     prefix = "AWS_Lambda_python3."
@@ -247,18 +304,120 @@ def _ensure_ascii():
     return not (env.startswith(prefix) and env[len(prefix):].isdigit() and int(env[len(prefix):]) >= 12)
 
 
-class Encoder(json.JSONEncoder):
-    def default(self, o):
-        # Decimals (as boto3's DynamoDB layer returns them) become JSON numbers: awslambdaric encodes them
-        # through a float subclass, so what comes out is the float's repr.
-        decimal = sys.modules.get("decimal")
-        if decimal is not None and isinstance(o, decimal.Decimal):
-            return float("nan") if o.is_nan() else float(o)
-        return super().default(o)
+def _default(o):
+    # Decimals (as boto3's DynamoDB layer returns them) become JSON numbers: awslambdaric encodes them
+    # through a float subclass, so what comes out is the float's repr.
+    decimal = sys.modules.get("decimal")
+    if decimal is not None and isinstance(o, decimal.Decimal):
+        return float("nan") if o.is_nan() else float(o)
+    # As json.JSONEncoder.default.
+    raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
 
 
-ENCODER = Encoder(ensure_ascii=_ensure_ascii())
-to_json = ENCODER.encode
+def _json_error(msg, doc, pos):
+    from json.decoder import JSONDecodeError
+
+    return JSONDecodeError(msg, doc, pos)
+
+
+def _detect_encoding(b):
+    # json.detect_encoding.
+    if b.startswith((b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")):
+        return "utf-32"
+    if b.startswith((b"\xfe\xff", b"\xff\xfe")):
+        return "utf-16"
+    if b.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if len(b) >= 4:
+        if not b[0]:
+            return "utf-16-be" if b[1] else "utf-32-be"
+        if not b[1]:
+            return "utf-16-le" if b[2] or b[3] else "utf-32-le"
+    elif len(b) == 2:
+        if not b[0]:
+            return "utf-16-be"
+        if not b[1]:
+            return "utf-16-le"
+    return "utf-8"
+
+
+class _DecoderDefaults(object):
+    """What the C scanner reads from a json.JSONDecoder(): its defaults."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}.__getitem__
+
+
+try:
+    from _json import encode_basestring, encode_basestring_ascii, make_encoder, make_scanner
+
+    _scan_once = make_scanner(_DecoderDefaults())
+    make_encoder({}, _default, encode_basestring, None, ": ", ", ", False, False, True)
+except Exception:  # no C accelerator: the json package
+    _scan_once = None
+
+
+def json_loads(s):
+    """json.loads(s)."""
+    if _scan_once is None:
+        import json
+
+        return json.loads(s)
+    if isinstance(s, str):
+        if s.startswith("\ufeff"):
+            raise _json_error("Unexpected UTF-8 BOM (decode using utf-8-sig)", s, 0)
+    else:
+        s = s.decode(_detect_encoding(s), "surrogatepass")
+    try:
+        return _json_decode(s)
+    except SystemError:
+        # Before python3.12 the scanner raises its JSONDecodeError only if json.decoder is already imported.
+        if "json.decoder" in sys.modules:
+            raise
+    import json.decoder  # noqa: F401
+
+    return _json_decode(s)
+
+
+def _json_decode(s):
+    """json.JSONDecoder().decode(s)."""
+    end = len(s)
+    idx = end - len(s.lstrip(" \t\n\r"))
+    try:
+        obj, idx = _scan_once(s, idx)
+    except StopIteration as err:
+        raise _json_error("Expecting value", s, err.value) from None
+    if idx != end:
+        idx = end - len(s[idx:].lstrip(" \t\n\r"))
+        if idx != end:
+            raise _json_error("Extra data", s, idx)
+    return obj
+
+
+class Encoder(object):
+    """A json.JSONEncoder(ensure_ascii=ensure_ascii) whose default() encodes Decimals as numbers."""
+
+    def __init__(self, ensure_ascii):
+        if _scan_once is None:
+            import json
+
+            class _Encoder(json.JSONEncoder):
+                def default(self, o):
+                    return _default(o)
+
+            self.encode = _Encoder(ensure_ascii=ensure_ascii).encode
+        else:
+            self.encode_str = encode_basestring_ascii if ensure_ascii else encode_basestring
+
+    def encode(self, o):
+        if isinstance(o, str):
+            return self.encode_str(o)
+        chunks = make_encoder({}, _default, self.encode_str, None, ": ", ", ", False, False, True)(o, 0)
+        return "".join(chunks)
 
 
 def marshal_response(response):
@@ -354,7 +513,7 @@ def make_obj_from_dict(cls, d):
 
 def parse_json_header(header, name):
     try:
-        return json.loads(header)
+        return json_loads(header)
     except Exception as e:
         raise FaultException(
             FaultException.LAMBDA_CONTEXT_UNMARSHAL_ERROR, "Unable to parse {} JSON: {}".format(name, str(e)))
@@ -365,10 +524,20 @@ def parse_json_header(header, name):
 # --------------------------------------------------------------------------------------------------
 
 
-LOG_FORMAT_JSON = (os.environ.get("AWS_LAMBDA_LOG_FORMAT") or "").upper() == "JSON"
-# As awslambdaric maps it: TRACE means DEBUG; an unknown level leaves the root logger at WARNING.
-LOG_LEVEL = {None: "", "TRACE": "DEBUG"}.get(os.environ.get("AWS_LAMBDA_LOG_LEVEL"),
-                                            os.environ.get("AWS_LAMBDA_LOG_LEVEL")).upper()
+LOG_FORMAT_JSON = False
+LOG_LEVEL = ""
+ENCODER = to_json = None
+
+
+def derive_from_environment():
+    """What depends on the function's environment, computed when it is the process's."""
+    global LOG_FORMAT_JSON, LOG_LEVEL, ENCODER, to_json
+    LOG_FORMAT_JSON = (os.environ.get("AWS_LAMBDA_LOG_FORMAT") or "").upper() == "JSON"
+    # As awslambdaric maps it: TRACE means DEBUG; an unknown level leaves the root logger at WARNING.
+    LOG_LEVEL = {None: "", "TRACE": "DEBUG"}.get(os.environ.get("AWS_LAMBDA_LOG_LEVEL"),
+                                                os.environ.get("AWS_LAMBDA_LOG_LEVEL")).upper()
+    ENCODER = Encoder(_ensure_ascii())
+    to_json = ENCODER.encode
 
 
 class Unbuffered(object):
@@ -432,6 +601,8 @@ def make_json_formatter(logging):
         "exc_text", "stack_info", "lineno", "funcName", "created", "msecs", "relativeCreated", "thread",
         "threadName", "processName", "process", "aws_request_id", "tenant_id", "_frame_type",
     }
+    import json  # logging has imported re already; the package's frames show in a formatting error's traceback
+
     encode = json.JSONEncoder(ensure_ascii=False).encode
 
     class JsonFormatter(logging.Formatter):
@@ -551,7 +722,7 @@ def handle_invocation(api, request_handler, headers, body):
             _tenant_id,
         )
         try:
-            event = json.loads(body) if body else {}
+            event = json_loads(body) if body else {}
         except Exception as e:
             raise FaultException(FaultException.UNMARSHAL_ERROR, "Unable to unmarshal input: {}".format(str(e)))
         result, content_type = marshal_response(request_handler(event, context))
@@ -579,6 +750,7 @@ def set_sys_path(task_root):
 
 
 def main():
+    derive_from_environment()
     sys.stdout = Unbuffered(sys.stdout)
     sys.stderr = Unbuffered(sys.stderr)
     _signal.signal(_signal.SIGTERM, lambda signum, frame: sys.exit(0))
@@ -616,5 +788,86 @@ def main():
         handle_invocation(api, request_handler, headers, body)
 
 
+# --------------------------------------------------------------------------------------------------
+# Pre-start (LAMINA_PRESTART)
+# --------------------------------------------------------------------------------------------------
+
+
+# Variables read once at start, by the interpreter (sys.flags, sys.path, the locale and stdio encodings, the time
+# zone, the user site directory) or by the dynamic loader and the C library. If the function's value of one of them
+# differs from the one this process started with, only a new start makes what a normal start would have made.
+STARTUP_PREFIXES = (b"PYTHON", b"LC_", b"LD_", b"MALLOC_")
+STARTUP_NAMES = {b"LANG", b"LANGUAGE", b"LOCPATH", b"GCONV_PATH", b"TZ", b"TZDIR", b"HOME", b"GLIBC_TUNABLES"}
+
+
+def _startup_variable(name):
+    return name.startswith(STARTUP_PREFIXES) or name in STARTUP_NAMES
+
+
+def receive_function():
+    """Waits for the function's environment on stdin; then makes this process what a normal start with it would
+    have made, or re-executes the interpreter with it. Exits 0 when stdin ends without data."""
+    import importlib  # noqa: F401 (get_handler's import, done ahead)
+
+    _signal.signal(_signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    chunks = []
+    while True:
+        chunk = os.read(0, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    data = b"".join(chunks)
+    if not data:
+        sys.exit(0)  # the slot was discarded
+    env = {}
+    for entry in data.split(b"\0"):
+        name, sep, value = entry.partition(b"=")
+        if sep and name:
+            env[name] = value
+    try:
+        with open("/proc/self/environ", "rb") as f:
+            started = dict(entry.partition(b"=")[::2] for entry in f.read().split(b"\0") if entry)
+    except OSError:
+        started = None  # unknown: a new start is the safe way
+
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    task_root = env.get(b"LAMBDA_TASK_ROOT")
+    if task_root:
+        try:
+            os.chdir(task_root)  # a normal start's cwd
+        except OSError:
+            pass
+    if started is None or any(
+            started.get(name) != env.get(name) for name in set(started) | set(env) if _startup_variable(name)):
+        argv = getattr(sys, "orig_argv", None)  # python3.10+
+        if not argv:  # -u is the one option Lamina passes; it shows as unbuffered stdio
+            argv = [sys.executable] + ["-u"] * bool(getattr(sys.stdout, "write_through", False)) + sys.argv
+        os.execve(sys.executable, argv, env)
+
+    # What the interpreter added to the environment it started with (LC_CTYPE, by PEP 538 locale coercion)
+    # depends only on startup variables, which are the same: a normal start would have added it too.
+    added = [(name, value) for name, value in os.environb.items() if name not in started]
+    os.environ.clear()
+    for name, value in env.items():
+        os.environb[name] = value
+    for name, value in added:
+        os.environb[name] = value
+
+    # sys.stdin as the interpreter makes it at start (pylifecycle.c create_stdio), now over /dev/null.
+    old = sys.stdin
+    if old is not None:
+        import io
+
+        buffered = io.open(0, "rb", -1, None, None, None, False)
+        buffered.raw.name = "<stdin>"
+        stdin = io.TextIOWrapper(buffered, old.encoding, old.errors, "\n", old.line_buffering, old.write_through)
+        stdin.mode = "r"
+        sys.stdin = sys.__stdin__ = stdin
+
+
 if __name__ == "__main__":
+    if os.environ.get("LAMINA_PRESTART"):
+        receive_function()
     main()
