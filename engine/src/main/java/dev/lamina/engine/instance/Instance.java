@@ -10,6 +10,7 @@ import dev.lamina.engine.runtime.LaunchPlans;
 import dev.lamina.engine.runtimeapi.Response;
 import dev.lamina.engine.runtimeapi.RuntimeApi;
 import dev.lamina.engine.runtimeapi.RuntimeApiServer;
+import dev.lamina.engine.runtimeapi.WaitingNext;
 import dev.lamina.engine.sandbox.HostFolders;
 import dev.lamina.engine.sandbox.LaunchSpec;
 import dev.lamina.model.FunctionDeployment;
@@ -20,18 +21,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +50,8 @@ public final class Instance implements RuntimeApi {
 
     private static final Logger log = LoggerFactory.getLogger(Instance.class);
     private static final int TAIL_BYTES = 4096;
+    private static final Response STOPPED =
+            Response.json(500, RuntimeApi.errorBody("Runtime.Stopped", "The environment is shutting down"));
     private static final Pattern PLATFORM_ERROR_TYPE = Pattern.compile("(Runtime|Function)\\.[A-Z][a-zA-Z]+");
 
     private final String id = HexFormat.of().formatHex(randomBytes());
@@ -59,8 +60,10 @@ public final class Instance implements RuntimeApi {
     private final ScheduledExecutorService timers;
     private final InstanceListener listener;
     private final String logStream;
+    private final String logGroup;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition workArrived = lock.newCondition();
+    /** The runtime's connections waiting in {@code /next} (normally one), oldest first. */
+    private final Deque<WaitingNext> waiting = new ArrayDeque<>();
 
     private InstanceState state = COLD;
     private Pending reserved;
@@ -74,7 +77,7 @@ public final class Instance implements RuntimeApi {
     private LogPump pump;
     private Path tmp;
     private Path logFile;
-    private long[] treePids;
+    private final ProcMemory memory = new ProcMemory();
     private LaunchSpec spec;
     private volatile long idleSinceNanos;
 
@@ -87,6 +90,7 @@ public final class Instance implements RuntimeApi {
         this.config = config;
         this.timers = timers;
         this.listener = listener;
+        this.logGroup = deployment.logGroupName();
         this.logStream =
                 LocalDate.now(ZoneOffset.UTC).toString().replace('-', '/') + "/[" + deployment.version() + "]" + id;
     }
@@ -187,7 +191,7 @@ public final class Instance implements RuntimeApi {
     private void takeOn(Prestarted prestarted, Pending first, LaunchPlans plans) throws IOException {
         server = prestarted.server();
         spec = prestarted.spec();
-        treePids = prestarted.tree();
+        memory.seed(prestarted.tree());
         tmp = spec.tmpDirectory();
         logFile = spec.logFile();
         prestarted.fill(deployment.codeDirectory());
@@ -207,36 +211,50 @@ public final class Instance implements RuntimeApi {
         }
     }
 
-    /** Reserves this idle instance for {@code pending}; false if it is no longer idle or already reserved. */
+    /**
+     * Reserves this idle instance for {@code pending}; false if it is no longer idle or already reserved. When the
+     * runtime waits in {@code /next}, the invocation is handed over at once and its event written from this thread
+     * (see {@link WaitingNext#answer}); otherwise the runtime's next {@code /next} takes it.
+     */
     public boolean reserve(Pending pending) {
+        WaitingNext runtime;
+        Response event;
         lock.lock();
         try {
             if (state != IDLE || reserved != null) {
                 return false;
             }
-            reserved = pending;
-            workArrived.signal();
-            return true;
+            runtime = waiting.pollFirst();
+            if (runtime == null) {
+                reserved = pending;
+                return true;
+            }
+            event = handOver(pending);
         } finally {
             lock.unlock();
         }
+        // Outside the lock. A failed write needs nothing more here: the runtime is gone, and its exit (or the timeout)
+        // fails the invocation as for any crash.
+        runtime.answer(event);
+        return true;
     }
 
     // ---- Runtime API ---------------------------------------------------------------------------------------
 
     @Override
-    public Response next() {
+    public Response next(WaitingNext request) {
         if (pump != null) {
             pump.drain(); // init lines come before START
         }
         boolean readyWithoutWork = false;
+        Response answer;
         lock.lock();
         try {
             if (state == BUSY) {
                 return invalidState("invocation response");
             }
             if (state == DEAD) {
-                return Response.json(500, RuntimeApi.errorBody("Runtime.Stopped", "The environment is shutting down"));
+                return STOPPED;
             }
             if (!runtimeReady) {
                 runtimeReady = true;
@@ -250,52 +268,60 @@ public final class Instance implements RuntimeApi {
                 }
             }
             fire(RUNTIME_READY);
+            if (reserved != null) {
+                Pending p = reserved;
+                reserved = null;
+                answer = handOver(p);
+            } else {
+                waiting.addLast(request); // answered by reserve(), or by stop() or the process's exit
+                answer = Response.LATER;
+            }
         } finally {
             lock.unlock();
         }
         if (readyWithoutWork) {
             listener.ready(this);
         }
-        lock.lock();
-        try {
-            while (reserved == null && state != DEAD) {
-                workArrived.awaitUninterruptibly();
-            }
-            if (state == DEAD) {
-                return Response.json(500, RuntimeApi.errorBody("Runtime.Stopped", "The environment is shutting down"));
-            }
-            Pending p = reserved;
-            reserved = null;
-            current = p;
-            fire(ASSIGNED);
-            if (initDurationMs != null) {
-                p.initDurationMs = initDurationMs;
-                p.lines.addAll(initLines);
-                initLines.clear();
-                initDurationMs = null;
-            }
-            p.startNanos = System.nanoTime();
-            long deadline = System.currentTimeMillis() + deployment.timeoutSeconds() * 1000L;
-            emit(PlatformLines.start(p.requestId(), deployment.version()));
-            p.timer = timers.schedule(() -> timedOut(p), deployment.timeoutSeconds(), TimeUnit.SECONDS);
-            return eventFor(p, deadline);
-        } finally {
-            lock.unlock();
+        return answer;
+    }
+
+    /**
+     * Hands {@code p} to the runtime: BUSY, the init's lines and duration on a cold start, START, the timeout. The
+     * one place an invocation starts, whether the runtime's {@code /next} takes it or {@link #reserve} gives it to a
+     * waiting runtime. Lock held; answers the event to write.
+     */
+    private Response handOver(Pending p) {
+        current = p;
+        fire(ASSIGNED);
+        if (initDurationMs != null) {
+            p.initDurationMs = initDurationMs;
+            p.lines.addAll(initLines);
+            initLines.clear();
+            initDurationMs = null;
         }
+        p.startNanos = System.nanoTime();
+        long deadline = System.currentTimeMillis() + deployment.timeoutSeconds() * 1000L;
+        emit(PlatformLines.start(p.requestId(), deployment.version()));
+        p.timer = timers.schedule(() -> timedOut(p), deployment.timeoutSeconds(), TimeUnit.SECONDS);
+        return eventFor(p, deadline);
     }
 
     private Response eventFor(Pending p, long deadline) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Lambda-Runtime-Aws-Request-Id", p.requestId());
-        headers.put("Lambda-Runtime-Deadline-Ms", Long.toString(deadline));
-        headers.put("Lambda-Runtime-Invoked-Function-Arn", p.invocation.invokedFunctionArn());
-        headers.put(
+        String traceId = p.invocation.traceId() != null ? p.invocation.traceId() : TraceIds.newTraceHeader();
+        return new Response(
+                200,
+                "application/json",
+                p.invocation.payload(),
+                "Lambda-Runtime-Aws-Request-Id",
+                p.requestId(),
+                "Lambda-Runtime-Deadline-Ms",
+                Long.toString(deadline),
+                "Lambda-Runtime-Invoked-Function-Arn",
+                p.invocation.invokedFunctionArn(),
                 "Lambda-Runtime-Trace-Id",
-                p.invocation.traceId() != null ? p.invocation.traceId() : TraceIds.newTraceHeader());
-        if (p.invocation.clientContext() != null) {
-            headers.put("Lambda-Runtime-Client-Context", p.invocation.clientContext());
-        }
-        return new Response(200, headers, "application/json", p.invocation.payload());
+                traceId,
+                "Lambda-Runtime-Client-Context",
+                p.invocation.clientContext()); // left out when null
     }
 
     @Override
@@ -379,7 +405,6 @@ public final class Instance implements RuntimeApi {
                 emit(p, PlatformLines.start(p.requestId(), deployment.version()));
                 result = finish(p, body.length == 0 ? errorDocument(type, "") : body, "Unhandled", "error", type);
             }
-            workArrived.signalAll();
         } finally {
             lock.unlock();
         }
@@ -459,6 +484,7 @@ public final class Instance implements RuntimeApi {
         }
         Pending p;
         InvocationResult result = null;
+        List<WaitingNext> abandoned;
         lock.lock();
         try {
             boolean handedOver = current != null;
@@ -467,7 +493,8 @@ public final class Instance implements RuntimeApi {
             reserved = null;
             boolean wasInitializing = state == INITIALIZING;
             fire(PROCESS_EXITED);
-            workArrived.signalAll();
+            abandoned = takeWaiting();
+            memory.close();
             if (p != null && !p.result.isDone()) {
                 if (p.timer != null) {
                     p.timer.cancel(false);
@@ -490,6 +517,7 @@ public final class Instance implements RuntimeApi {
         } finally {
             lock.unlock();
         }
+        abandoned.forEach(WaitingNext::abandon);
         if (result != null) {
             p.result.complete(result);
         }
@@ -501,6 +529,7 @@ public final class Instance implements RuntimeApi {
      */
     public void stop(InstanceEvent reason) {
         boolean stopNow;
+        List<WaitingNext> refused = List.of();
         lock.lock();
         try {
             if (state == DEAD || state == DRAINING) {
@@ -508,19 +537,27 @@ public final class Instance implements RuntimeApi {
             }
             fire(state == IDLE && reserved == null ? reason : DRAIN_REQUESTED);
             stopNow = state == DEAD;
-            if (!stopNow || !graceful()) {
-                // A graceful stop leaves the runtime's /next waiting: the process's exit wakes it.
-                workArrived.signalAll();
+            if (stopNow && !graceful()) {
+                // A graceful stop leaves the runtime's /next waiting: the process's exit ends it.
+                refused = takeWaiting();
             }
         } finally {
             lock.unlock();
         }
+        refused.forEach(w -> w.answer(STOPPED));
         if (stopNow) {
             shutDown();
         }
     }
 
     // ---- Helpers --------------------------------------------------------------------------------------------
+
+    /** Empties {@link #waiting}, for an answer or an abandon outside the lock. Lock held. */
+    private List<WaitingNext> takeWaiting() {
+        List<WaitingNext> taken = List.copyOf(waiting);
+        waiting.clear();
+        return taken;
+    }
 
     private void fire(InstanceEvent event) {
         InstanceState next = Lifecycle.next(state, event)
@@ -579,7 +616,7 @@ public final class Instance implements RuntimeApi {
         if (current != null) {
             emit(current, line);
         } else {
-            config.logSink().append(deployment.logGroupName(), logStream, System.currentTimeMillis(), line);
+            config.logSink().append(logGroup, logStream, System.currentTimeMillis(), line);
             if (!runtimeReady) {
                 initLines.add(line);
             }
@@ -587,8 +624,10 @@ public final class Instance implements RuntimeApi {
     }
 
     private void emit(Pending p, String line) {
-        config.logSink().append(deployment.logGroupName(), logStream, System.currentTimeMillis(), line);
-        p.lines.add(line);
+        config.logSink().append(logGroup, logStream, System.currentTimeMillis(), line);
+        if (p.invocation.tailLog()) {
+            p.lines.add(line);
+        }
     }
 
     /** The last 4 KB of an invocation's log, cut at a line start where possible. */
@@ -658,29 +697,12 @@ public final class Instance implements RuntimeApi {
         return "exit status " + exitValue;
     }
 
-    /**
-     * The peak resident memory of the instance's processes, for REPORT. The process tree is found once and kept:
-     * walking /proc for descendants costs a millisecond and more on every invocation, and a runtime's tree rarely
-     * changes. It is found again only when one of the kept processes is gone. Lock held.
-     */
+    /** The peak resident memory of the instance's processes, for REPORT (see {@link ProcMemory}). Lock held. */
     private long maxMemoryUsedMb() {
         if (process == null || !process.isAlive()) {
             return 0;
         }
-        if (treePids == null) {
-            treePids = Stream.concat(Stream.of(process.toHandle()), process.descendants())
-                    .mapToLong(ProcessHandle::pid)
-                    .toArray();
-        }
-        long kb = 0;
-        for (long pid : treePids) {
-            long peak = ProcMemory.peakResidentKb(pid);
-            if (peak == 0) {
-                treePids = null; // a process of the tree is gone: look again next time
-            }
-            kb += peak;
-        }
-        return Math.max(1, (kb + 1023) / 1024);
+        return Math.max(1, (memory.peakKb(process) + 1023) / 1024);
     }
 
     /** {@code python3.12} → {@code python:3.12.v1}, {@code provided.al2023} → {@code provided:al2023.v1}. */

@@ -15,7 +15,10 @@ public final class Pending {
 
     final Invocation invocation;
     final CompletableFuture<InvocationResult> result = new CompletableFuture<>();
-    /** The lines of this invocation's log, START to REPORT (and the init lines on a cold start), for the tail. */
+    /**
+     * The lines of this invocation's log, START to REPORT (and the init lines on a cold start), for the tail; kept
+     * only when the caller asked for the tail.
+     */
     final List<String> lines = new ArrayList<>();
 
     Double initDurationMs;

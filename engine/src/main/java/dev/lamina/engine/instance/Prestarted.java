@@ -6,6 +6,7 @@ import dev.lamina.engine.runtime.PrestartKey;
 import dev.lamina.engine.runtimeapi.Response;
 import dev.lamina.engine.runtimeapi.RuntimeApi;
 import dev.lamina.engine.runtimeapi.RuntimeApiServer;
+import dev.lamina.engine.runtimeapi.WaitingNext;
 import dev.lamina.engine.sandbox.HostFolders;
 import dev.lamina.engine.sandbox.LaunchSpec;
 import dev.lamina.engine.sandbox.SandboxPaths;
@@ -192,9 +193,9 @@ public final class Prestarted {
         private volatile RuntimeApi target;
 
         @Override
-        public Response next() {
+        public Response next(WaitingNext waiting) {
             RuntimeApi t = target;
-            return t == null ? notYet() : t.next();
+            return t == null ? notYet() : t.next(waiting);
         }
 
         @Override

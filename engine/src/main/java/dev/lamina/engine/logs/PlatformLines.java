@@ -3,7 +3,6 @@ package dev.lamina.engine.logs;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 /**
  * The log lines the platform itself writes, in AWS Lambda's exact Text format. Pure functions.
@@ -48,8 +47,8 @@ public final class PlatformLines {
         StringBuilder line = new StringBuilder(160)
                 .append("REPORT RequestId: ")
                 .append(requestId)
-                .append("\tDuration: ")
-                .append(twoDecimals(durationMs))
+                .append("\tDuration: ");
+        appendTwoDecimals(line, durationMs)
                 .append(" ms")
                 .append("\tBilled Duration: ")
                 .append(billedMillis(durationMs))
@@ -61,7 +60,7 @@ public final class PlatformLines {
                 .append(maxMemoryUsedMb)
                 .append(" MB");
         if (initDurationMs != null) {
-            line.append("\tInit Duration: ").append(twoDecimals(initDurationMs)).append(" ms");
+            appendTwoDecimals(line.append("\tInit Duration: "), initDurationMs).append(" ms");
         }
         if (status != null) {
             line.append("\tStatus: ").append(status);
@@ -73,8 +72,7 @@ public final class PlatformLines {
     }
 
     public static String initReport(double initDurationMs, String phase, String status, String errorType) {
-        StringBuilder line = new StringBuilder("INIT_REPORT Init Duration: ")
-                .append(twoDecimals(initDurationMs))
+        StringBuilder line = appendTwoDecimals(new StringBuilder("INIT_REPORT Init Duration: "), initDurationMs)
                 .append(" ms\tPhase: ")
                 .append(phase)
                 .append("\tStatus: ")
@@ -103,6 +101,21 @@ public final class PlatformLines {
     }
 
     static String twoDecimals(double value) {
-        return String.format(Locale.ROOT, "%.2f", value);
+        return appendTwoDecimals(new StringBuilder(16), value).toString();
+    }
+
+    /**
+     * Appends {@code value} with two decimals, rounded half up, as {@code String.format("%.2f")} prints it, without a
+     * Formatter (REPORT is built on every invocation). Exact for values of at most six decimals, which every duration
+     * is (they are measured in nanoseconds and printed in milliseconds).
+     */
+    static StringBuilder appendTwoDecimals(StringBuilder out, double value) {
+        if (value < 0) {
+            out.append('-');
+            value = -value;
+        }
+        long hundredths = (Math.round(value * 1e6) + 5_000) / 10_000;
+        long fraction = hundredths % 100;
+        return out.append(hundredths / 100).append(fraction < 10 ? ".0" : ".").append(fraction);
     }
 }

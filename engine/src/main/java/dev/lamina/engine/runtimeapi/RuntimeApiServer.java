@@ -1,20 +1,15 @@
 package dev.lamina.engine.runtimeapi;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
+import dev.lamina.engine.runtimeapi.RequestReader.Head;
+import dev.lamina.engine.runtimeapi.RequestReader.Route;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +19,16 @@ import org.slf4j.LoggerFactory;
  * <p>Why one listener per instance: the Runtime API carries no instance identity ({@code GET /next} has no id), and
  * the official runtime interface clients parse {@code AWS_LAMBDA_RUNTIME_API} as a bare {@code host:port}, so the
  * port is what tells instances apart. Why our own server: the protocol is four routes with long polls; a virtual
- * thread per connection that blocks in {@code /next} costs nothing while it waits, and a hand-written parser keeps the
- * hot path short (no selector threads per instance). See docs/adr/0002-runtime-api-server.md.
+ * thread per connection costs nothing while it waits, and a hand-written parser ({@link RequestReader}, {@link
+ * ResponseWriter}) keeps the hot path short (no selector threads per instance). See
+ * docs/adr/0002-runtime-api-server.md.
  *
  * <p>Threading: one virtual thread accepts; one virtual thread per connection reads requests in order and calls the
- * {@link RuntimeApi} synchronously, which may block (in {@code next}).
+ * {@link RuntimeApi} synchronously. A {@code GET /next} that finds no work is kept by the instance as a {@link
+ * WaitingNext} while the connection's thread waits; the thread that hands an invocation over writes the event itself
+ * (when small, see {@link #MAX_DIRECT_ANSWER}), so that the event does not wait for the connection's thread to wake
+ * up. Each connection's lock serialises its writes; the connection's thread reads the next request only after the
+ * answer.
  */
 public final class RuntimeApiServer implements AutoCloseable {
 
@@ -37,8 +37,18 @@ public final class RuntimeApiServer implements AutoCloseable {
     /** Bodies above this many bytes are refused: the Runtime API's response limit (6 MiB + 100 bytes). */
     public static final int MAX_BODY = 6 * 1024 * 1024 + 100;
 
-    private static final String PREFIX = "/2018-06-01/runtime/";
-    private static final int MAX_HEADER_BYTES = 64 * 1024;
+    /**
+     * Answers to a kept {@code /next} up to this size are written by the thread that answers; larger ones by the
+     * connection's own thread, so that the answering thread (an invoke's caller) never blocks on a big write.
+     */
+    static final int MAX_DIRECT_ANSWER = 64 * 1024;
+
+    private static final Response NOT_FOUND =
+            Response.json(404, RuntimeApi.errorBody("InvalidRequest", "Unknown Runtime API route"));
+    private static final Response TOO_LARGE = Response.json(
+            413,
+            RuntimeApi.errorBody(
+                    "RequestEntityTooLarge", "Exceeded maximum allowed payload size (" + MAX_BODY + " bytes)."));
 
     private final ServerSocket socket;
     private final RuntimeApi api;
@@ -58,9 +68,9 @@ public final class RuntimeApiServer implements AutoCloseable {
     private void acceptLoop() {
         while (!closed) {
             try {
-                Socket connection = socket.accept();
-                connection.setTcpNoDelay(true);
-                Thread.ofVirtual().start(() -> serve(connection));
+                Socket accepted = socket.accept();
+                accepted.setTcpNoDelay(true);
+                Thread.ofVirtual().start(() -> serve(accepted));
             } catch (IOException e) {
                 if (!closed) {
                     log.debug("runtime API accept failed", e);
@@ -69,182 +79,14 @@ public final class RuntimeApiServer implements AutoCloseable {
         }
     }
 
-    private void serve(Socket connection) {
-        try (connection;
-                InputStream in = new BufferedInputStream(connection.getInputStream(), 16 * 1024);
-                OutputStream out = new BufferedOutputStream(connection.getOutputStream(), 16 * 1024)) {
-            while (!closed) {
-                Request request = readRequest(in, out);
-                if (request == null) {
-                    return;
-                }
-                Response response = route(request);
-                write(out, response);
-                if (request.close()) {
-                    return;
-                }
-            }
+    private void serve(Socket accepted) {
+        try (Connection connection = new Connection(accepted)) {
+            connection.serve();
         } catch (EOFException | SocketException e) {
             // the runtime went away; nothing to answer
         } catch (IOException e) {
             log.debug("runtime API connection failed", e);
         }
-    }
-
-    private Response route(Request r) {
-        String path = r.path();
-        if (r.tooLarge()) {
-            if (path.startsWith(PREFIX + "invocation/") && path.endsWith("/response")) {
-                String requestId =
-                        path.substring((PREFIX + "invocation/").length(), path.length() - "/response".length());
-                return api.responseTooLarge(requestId);
-            }
-            return Response.json(
-                    413,
-                    RuntimeApi.errorBody(
-                            "RequestEntityTooLarge",
-                            "Exceeded maximum allowed payload size (" + MAX_BODY + " bytes)."));
-        }
-        if (!path.startsWith(PREFIX)) {
-            return notFound();
-        }
-        String rest = path.substring(PREFIX.length());
-        if (rest.equals("invocation/next") && r.method().equals("GET")) {
-            return api.next();
-        }
-        if (rest.equals("init/error") && r.method().equals("POST")) {
-            return api.initError(r.header("lambda-runtime-function-error-type"), r.body());
-        }
-        if (rest.startsWith("invocation/") && r.method().equals("POST")) {
-            String idAndAction = rest.substring("invocation/".length());
-            int slash = idAndAction.indexOf('/');
-            if (slash > 0) {
-                String requestId = idAndAction.substring(0, slash);
-                String action = idAndAction.substring(slash + 1);
-                if (action.equals("response")) {
-                    return api.response(requestId, r.body());
-                }
-                if (action.equals("error")) {
-                    return api.error(requestId, r.header("lambda-runtime-function-error-type"), r.body());
-                }
-            }
-        }
-        return notFound();
-    }
-
-    private static Response notFound() {
-        return Response.json(404, RuntimeApi.errorBody("InvalidRequest", "Unknown Runtime API route"));
-    }
-
-    /** Reads one request; null at a clean end of stream. Bodies over {@link #MAX_BODY} are drained and flagged. */
-    private static Request readRequest(InputStream in, OutputStream out) throws IOException {
-        String requestLine = readLine(in);
-        if (requestLine == null) {
-            return null;
-        }
-        if (requestLine.isEmpty()) {
-            requestLine = readLine(in); // tolerate a stray CRLF between requests
-            if (requestLine == null) {
-                return null;
-            }
-        }
-        String[] parts = requestLine.split(" ", 3);
-        if (parts.length < 2) {
-            throw new IOException("malformed request line");
-        }
-        Map<String, String> headers = new TreeMap<>();
-        int headerBytes = 0;
-        for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
-            headerBytes += line.length();
-            if (headerBytes > MAX_HEADER_BYTES) {
-                throw new IOException("request headers too large");
-            }
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                headers.put(
-                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                        line.substring(colon + 1).trim());
-            }
-        }
-        boolean http10 = parts.length > 2 && parts[2].equals("HTTP/1.0");
-        String connection = headers.getOrDefault("connection", "");
-        boolean close = connection.equalsIgnoreCase("close") || (http10 && !connection.equalsIgnoreCase("keep-alive"));
-        if ("100-continue".equalsIgnoreCase(headers.get("expect"))) {
-            out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-        }
-        BodyReader body = new BodyReader(in);
-        byte[] bytes;
-        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            bytes = body.chunked(MAX_BODY);
-        } else {
-            long length = Long.parseLong(headers.getOrDefault("content-length", "0"));
-            bytes = body.fixed(length, MAX_BODY);
-        }
-        String path = parts[1];
-        int query = path.indexOf('?');
-        if (query >= 0) {
-            path = path.substring(0, query);
-        }
-        return new Request(parts[0], path, headers, bytes, close);
-    }
-
-    /** Reads a CRLF- (or LF-) terminated line as ISO-8859-1; null at end of stream before any byte. */
-    static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder(64);
-        int c;
-        while ((c = in.read()) != -1) {
-            if (c == '\n') {
-                int len = line.length();
-                if (len > 0 && line.charAt(len - 1) == '\r') {
-                    line.setLength(len - 1);
-                }
-                return line.toString();
-            }
-            line.append((char) c);
-            if (line.length() > MAX_HEADER_BYTES) {
-                throw new IOException("header line too long");
-            }
-        }
-        if (line.isEmpty()) {
-            return null;
-        }
-        throw new EOFException("end of stream inside a line");
-    }
-
-    private static void write(OutputStream out, Response response) throws IOException {
-        StringBuilder head = new StringBuilder(256)
-                .append("HTTP/1.1 ")
-                .append(response.status())
-                .append(' ')
-                .append(reason(response.status()))
-                .append("\r\n")
-                .append("Content-Type: ")
-                .append(response.contentType())
-                .append("\r\n")
-                .append("Content-Length: ")
-                .append(response.body().length)
-                .append("\r\n");
-        for (Map.Entry<String, String> h : response.headers().entrySet()) {
-            head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
-        }
-        head.append("\r\n");
-        out.write(head.toString().getBytes(StandardCharsets.UTF_8));
-        out.write(response.body());
-        out.flush();
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 200 -> "OK";
-            case 202 -> "Accepted";
-            case 400 -> "Bad Request";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 413 -> "Request Entity Too Large";
-            case 500 -> "Internal Server Error";
-            default -> "Status";
-        };
     }
 
     @Override
@@ -257,58 +99,158 @@ public final class RuntimeApiServer implements AutoCloseable {
         }
     }
 
-    /** One parsed request; {@code tooLarge} when its body exceeded the limit (and was discarded). */
-    record Request(String method, String path, Map<String, String> headers, byte[] body, boolean close) {
-        String header(String lowerCaseName) {
-            return headers.get(lowerCaseName);
+    /** One runtime connection: its request loop, and its {@code /next} while the instance keeps it. */
+    private final class Connection implements WaitingNext, AutoCloseable {
+
+        private final Socket socket;
+        private final RequestReader reader;
+        /** Serialises writes, and guards the fields below. */
+        private final ReentrantLock writing = new ReentrantLock();
+
+        private final Condition answered = writing.newCondition();
+        private final ResponseWriter writer;
+        /** A {@code /next} of this connection is kept by the instance and not answered yet. */
+        private boolean waiting;
+        /** An answer too large for the answering thread to write, left for the connection's thread. */
+        private Response passed;
+
+        Connection(Socket socket) throws IOException {
+            this.socket = socket;
+            this.reader = new RequestReader(socket.getInputStream());
+            this.writer = new ResponseWriter(socket.getOutputStream());
         }
 
-        boolean tooLarge() {
-            return body == null;
-        }
-    }
-
-    /** Reads request bodies; answers null (after draining) when a body exceeds the limit. */
-    private record BodyReader(InputStream in) {
-        byte[] fixed(long length, int limit) throws IOException {
-            if (length > limit) {
-                in.skipNBytes(length);
-                return null;
-            }
-            byte[] body = in.readNBytes((int) length);
-            if (body.length != length) {
-                throw new EOFException("end of stream in body");
-            }
-            return body;
-        }
-
-        byte[] chunked(int limit) throws IOException {
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            boolean over = false;
-            while (true) {
-                String sizeLine = readLine(in);
-                if (sizeLine == null) {
-                    throw new EOFException("end of stream in chunked body");
+        void serve() throws IOException {
+            while (!closed) {
+                Head head = reader.readHead();
+                if (head == null) {
+                    return;
                 }
-                int semicolon = sizeLine.indexOf(';');
-                int size = Integer.parseInt((semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).trim(), 16);
-                if (size == 0) {
-                    for (String trailer = readLine(in); trailer != null && !trailer.isEmpty(); trailer = readLine(in)) {
-                        // trailers are not used by the Runtime API's buffered mode
-                    }
-                    return over ? null : body.toByteArray();
+                if (head.expectContinue()) {
+                    writeContinue();
                 }
-                if (over || body.size() + size > limit) {
-                    over = true;
-                    in.skipNBytes(size);
+                Response response = route(head, reader.readBody(head));
+                if (response == Response.LATER) {
+                    // Kept by the instance: wait until it is answered (usually written by the answering thread).
+                    response = awaitAnswer();
+                }
+                if (response != null) {
+                    write(response);
+                }
+                if (head.close()) {
+                    return;
+                }
+            }
+        }
+
+        private Response route(Head head, byte[] body) {
+            if (body == null) { // over MAX_BODY, drained
+                return head.route() == Route.RESPONSE ? api.responseTooLarge(head.requestId()) : TOO_LARGE;
+            }
+            return switch (head.route()) {
+                case NEXT -> next();
+                case RESPONSE -> api.response(head.requestId(), body);
+                case ERROR -> api.error(head.requestId(), head.errorType(), body);
+                case INIT_ERROR -> api.initError(head.errorType(), body);
+                case NOT_FOUND -> NOT_FOUND;
+            };
+        }
+
+        private Response next() {
+            setWaiting(true); // before the instance can keep it and answer it from another thread
+            Response response = api.next(this);
+            if (response != Response.LATER) {
+                setWaiting(false);
+            }
+            return response;
+        }
+
+        private void write(Response response) throws IOException {
+            writing.lock();
+            try {
+                writer.write(response);
+            } finally {
+                writing.unlock();
+            }
+        }
+
+        private void writeContinue() throws IOException {
+            writing.lock();
+            try {
+                writer.writeContinue();
+            } finally {
+                writing.unlock();
+            }
+        }
+
+        // ---- WaitingNext: called by the instance, on the thread that has the answer ----------------------------
+
+        @Override
+        public boolean answer(Response response) {
+            writing.lock();
+            try {
+                if (!waiting) {
+                    return false;
+                }
+                if (response.body().length > MAX_DIRECT_ANSWER) {
+                    passed = response;
                 } else {
-                    byte[] chunk = in.readNBytes(size);
-                    if (chunk.length != size) {
-                        throw new EOFException("end of stream in chunk");
-                    }
-                    body.write(chunk);
+                    writer.write(response);
                 }
-                readLine(in); // the CRLF after each chunk
+                return true;
+            } catch (IOException e) {
+                log.debug("runtime API connection failed while answering /next", e);
+                close();
+                return false;
+            } finally {
+                waiting = false;
+                answered.signal();
+                writing.unlock();
+            }
+        }
+
+        @Override
+        public void abandon() {
+            writing.lock();
+            try {
+                waiting = false;
+                answered.signal();
+            } finally {
+                writing.unlock();
+            }
+            close();
+        }
+
+        private void setWaiting(boolean value) {
+            writing.lock();
+            try {
+                waiting = value;
+            } finally {
+                writing.unlock();
+            }
+        }
+
+        /** Waits until the kept {@code /next} is answered; the answer left for this thread to write, or null. */
+        private Response awaitAnswer() {
+            writing.lock();
+            try {
+                while (waiting) {
+                    answered.awaitUninterruptibly();
+                }
+                Response left = passed;
+                passed = null;
+                return left;
+            } finally {
+                writing.unlock();
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
             }
         }
     }

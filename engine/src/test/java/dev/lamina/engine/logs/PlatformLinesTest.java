@@ -2,6 +2,7 @@ package dev.lamina.engine.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class PlatformLinesTest {
@@ -48,6 +49,22 @@ class PlatformLinesTest {
     void timeout_line_has_an_iso_timestamp_the_request_id_and_two_decimals() {
         assertThat(PlatformLines.timedOut(0, ID, 3))
                 .isEqualTo("1970-01-01T00:00:00.000Z " + ID + " Task timed out after 3.00 seconds");
+    }
+
+    @Test
+    void two_decimals_round_as_format_does_for_every_duration_measured_in_nanoseconds() {
+        for (double edge : new double[] {0, 0.004, 0.005, 0.015, 1.005, 2.675, 9.995, 99.995, 999.995, 12.345, 3000}) {
+            assertThat(PlatformLines.twoDecimals(edge)).isEqualTo(String.format(Locale.ROOT, "%.2f", edge));
+        }
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 200_000; i++) {
+            // up to 900 s in nanoseconds, half of them short, as durations are
+            long nanos = i % 2 == 0 ? random.nextLong(900_000_000_000L) : random.nextLong(10_000_000L);
+            double ms = nanos / 1e6;
+            assertThat(PlatformLines.twoDecimals(ms))
+                    .as("%d ns", nanos)
+                    .isEqualTo(String.format(Locale.ROOT, "%.2f", ms));
+        }
     }
 
     @Test

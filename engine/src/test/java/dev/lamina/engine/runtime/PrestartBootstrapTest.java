@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.lamina.engine.runtimeapi.Response;
 import dev.lamina.engine.runtimeapi.RuntimeApi;
 import dev.lamina.engine.runtimeapi.RuntimeApiServer;
+import dev.lamina.engine.runtimeapi.WaitingNext;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -255,7 +256,7 @@ class PrestartBootstrapTest {
         volatile String lastBody;
 
         @Override
-        public Response next() {
+        public Response next(WaitingNext waiting) {
             nexts++;
             BlockingQueue<byte[]> queue = events;
             try {
@@ -263,14 +264,18 @@ class PrestartBootstrapTest {
                 if (event == null) {
                     return Response.json(500, RuntimeApi.errorBody("Runtime.Stopped", "no event"));
                 }
-                Map<String, String> headers = new LinkedHashMap<>();
-                headers.put("Lambda-Runtime-Aws-Request-Id", UUID.randomUUID().toString());
-                headers.put("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 60_000));
-                headers.put(
+                return new Response(
+                        200,
+                        "application/json",
+                        event,
+                        "Lambda-Runtime-Aws-Request-Id",
+                        UUID.randomUUID().toString(),
+                        "Lambda-Runtime-Deadline-Ms",
+                        Long.toString(System.currentTimeMillis() + 60_000),
                         "Lambda-Runtime-Invoked-Function-Arn",
-                        "arn:aws:lambda:us-east-1:000000000000:function:prestart-test");
-                headers.put("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000001;Sampled=0");
-                return new Response(200, headers, "application/json", event);
+                        "arn:aws:lambda:us-east-1:000000000000:function:prestart-test",
+                        "Lambda-Runtime-Trace-Id",
+                        "Root=1-00000000-000000000000000000000001;Sampled=0");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Response.json(500, RuntimeApi.errorBody("Runtime.Stopped", "interrupted"));
