@@ -247,6 +247,7 @@ public final class Instance implements RuntimeApi {
             pump.drain(); // init lines come before START
         }
         boolean readyWithoutWork = false;
+        boolean drained = false;
         Response answer;
         lock.lock();
         try {
@@ -272,6 +273,17 @@ public final class Instance implements RuntimeApi {
                 Pending p = reserved;
                 reserved = null;
                 answer = handOver(p);
+            } else if (state == DRAINING) {
+                // Stopped while it initialised, with nothing reserved (a provisioned instance whose deployment was
+                // replaced): nothing will ever come. As in stop(), a graceful stop leaves this /next waiting.
+                fire(DRAINED);
+                drained = true;
+                if (graceful()) {
+                    waiting.addLast(request);
+                    answer = Response.LATER;
+                } else {
+                    answer = STOPPED;
+                }
             } else {
                 waiting.addLast(request); // answered by reserve(), or by stop() or the process's exit
                 answer = Response.LATER;
@@ -279,7 +291,9 @@ public final class Instance implements RuntimeApi {
         } finally {
             lock.unlock();
         }
-        if (readyWithoutWork) {
+        if (drained) {
+            shutDown();
+        } else if (readyWithoutWork) {
             listener.ready(this);
         }
         return answer;

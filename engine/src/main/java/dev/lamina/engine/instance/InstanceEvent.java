@@ -12,5 +12,7 @@ public enum InstanceEvent {
     INVOKE_TIMED_OUT,
     IDLE_EXPIRED,
     DRAIN_REQUESTED,
+    /** A draining instance's runtime became ready with no invocation left for it. */
+    DRAINED,
     PROCESS_EXITED
 }

@@ -74,7 +74,9 @@ public final class Lifecycle {
                 PROCESS_EXITED,
                 DEAD,
                 DRAIN_REQUESTED,
-                DRAINING);
+                DRAINING,
+                DRAINED,
+                DEAD);
         row(DEAD, PROCESS_EXITED, DEAD);
     }
 

@@ -167,6 +167,7 @@ public final class LaunchPlans {
         // Overridable defaults first, then the user's variables, then the reserved ones, which always win.
         Map<String, String> env = defaults(family, p);
         env.putAll(d.environment());
+        env.remove("LAMINA_PRESTART"); // Lamina's own: it would make a bootstrap wait for a hand-over (ADR 0007)
         String region = config.settings().region();
         env.put("_HANDLER", d.handler());
         env.put("AWS_REGION", region);

@@ -21,6 +21,8 @@ public record PrestartKey(String runtime, int memorySize) {
             "PYTHON", // PYTHONPATH, PYTHONHASHSEED, PYTHONDONTWRITEBYTECODE, PYTHONWARNINGS, ...
             "NODE_", // NODE_OPTIONS, NODE_PATH, NODE_EXTRA_CA_CERTS, ...
             "UV_THREADPOOL_SIZE",
+            "OPENSSL_",
+            "HOME", // Python's site module looks for user site-packages under it
             "LD_",
             "MALLOC_",
             "GLIBC_TUNABLES",
@@ -35,7 +37,8 @@ public record PrestartKey(String runtime, int memorySize) {
     private static final Pattern SHELL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** The families whose runtimes can wait for their function (the others start their own process per instance). */
-    static final List<RuntimeFamily> FAMILIES = List.of(RuntimeFamily.JAVA, RuntimeFamily.PROVIDED);
+    static final List<RuntimeFamily> FAMILIES =
+            List.of(RuntimeFamily.PYTHON, RuntimeFamily.NODEJS, RuntimeFamily.JAVA, RuntimeFamily.PROVIDED);
 
     /** The key of a deployment, or empty when its instances must start their own process. */
     public static Optional<PrestartKey> of(FunctionDeployment d) {

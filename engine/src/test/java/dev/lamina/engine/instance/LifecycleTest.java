@@ -24,17 +24,18 @@ class LifecycleTest {
             InstanceEvent.INVOKE_TIMED_OUT,
             InstanceEvent.IDLE_EXPIRED,
             InstanceEvent.DRAIN_REQUESTED,
+            InstanceEvent.DRAINED,
             InstanceEvent.PROCESS_EXITED);
 
     // from \ event: SPAWNED RUNTIME_READY INIT_FAILED INIT_TIMED_OUT ASSIGNED RESPONSE_SENT ERROR_SENT
-    //               INVOKE_TIMED_OUT IDLE_EXPIRED DRAIN_REQUESTED PROCESS_EXITED      ("-" = illegal)
+    //               INVOKE_TIMED_OUT IDLE_EXPIRED DRAIN_REQUESTED DRAINED PROCESS_EXITED      ("-" = illegal)
     private static final String TABLE = """
-            COLD         INITIALIZING -        -    -    -        -    -    -    -    DEAD     -
-            INITIALIZING -            IDLE     DEAD DEAD -        -    -    -    -    DRAINING DEAD
-            IDLE         -            IDLE     -    -    BUSY     -    -    -    DEAD DEAD     DEAD
-            BUSY         -            -        -    -    -        IDLE IDLE DEAD -    DRAINING DEAD
-            DRAINING     -            DRAINING DEAD DEAD DRAINING DEAD DEAD DEAD -    DRAINING DEAD
-            DEAD         -            -        -    -    -        -    -    -    -    -        DEAD
+            COLD         INITIALIZING -        -    -    -        -    -    -    -    DEAD     -    -
+            INITIALIZING -            IDLE     DEAD DEAD -        -    -    -    -    DRAINING -    DEAD
+            IDLE         -            IDLE     -    -    BUSY     -    -    -    DEAD DEAD     -    DEAD
+            BUSY         -            -        -    -    -        IDLE IDLE DEAD -    DRAINING -    DEAD
+            DRAINING     -            DRAINING DEAD DEAD DRAINING DEAD DEAD DEAD -    DRAINING DEAD DEAD
+            DEAD         -            -        -    -    -        -    -    -    -    -        -    DEAD
             """;
 
     @Test

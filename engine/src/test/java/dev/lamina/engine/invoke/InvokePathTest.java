@@ -103,6 +103,33 @@ class InvokePathTest {
     }
 
     @Test
+    void a_provisioned_instance_retired_while_it_initialises_stops_once_ready() throws Exception {
+        FunctionDeployment d = deployment("slowinit", 3, "r1"); // its init takes a second
+        engine.provision(d, 1);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (slowInits() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(slowInits()).isPositive();
+
+        engine.retire("f", null); // while it initialises: DRAINING, with nothing reserved
+
+        deadline = System.nanoTime() + 10_000_000_000L;
+        while (slowInits() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(slowInits()).as("the drained instance's process").isZero();
+    }
+
+    /** Live processes of the slow-init runtime started by this JVM (its code folder is on their command line). */
+    private static long slowInits() {
+        return ProcessHandle.current()
+                .descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains("runtimes/slowinit"))
+                .count();
+    }
+
+    @Test
     void a_warm_instance_is_reused_for_the_next_invocation() throws Exception {
         FunctionDeployment d = deployment("scripted", 3, "r1");
         InvocationResult first = invoke(d, "{}");

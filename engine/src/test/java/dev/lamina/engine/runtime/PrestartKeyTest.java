@@ -25,6 +25,10 @@ class PrestartKeyTest {
 
     @Test
     void the_key_is_the_runtime_and_the_memory_size() {
+        assertThat(PrestartKey.of(deployment("python3.12", 256, Map.of("TABLE", "t"))))
+                .contains(new PrestartKey("python3.12", 256));
+        assertThat(PrestartKey.of(deployment("nodejs20.x", 128, Map.of())))
+                .contains(new PrestartKey("nodejs20.x", 128));
         assertThat(PrestartKey.of(deployment("provided.al2023", 128, Map.of("TABLE", "t"))))
                 .contains(new PrestartKey("provided.al2023", 128));
         assertThat(PrestartKey.of(deployment("provided.al2", 256, Map.of())))
@@ -33,7 +37,6 @@ class PrestartKeyTest {
 
     @Test
     void unknown_runtimes_start_their_own_process() {
-        // Python and Node.js join once their bootstraps follow the hand-over protocol.
         assertThat(PrestartKey.of(deployment("java21", 512, Map.of()))).contains(new PrestartKey("java21", 512));
         assertThat(PrestartKey.of(deployment("ruby3.3", 128, Map.of()))).isEmpty();
     }
@@ -53,7 +56,9 @@ class PrestartKeyTest {
             "GLIBC_TUNABLES",
             "UV_THREADPOOL_SIZE",
             "AWS_LAMBDA_EXEC_WRAPPER",
-            "CLASSPATH"
+            "CLASSPATH",
+            "HOME",
+            "OPENSSL_CONF"
         }) {
             assertThat(PrestartKey.of(deployment("provided.al2023", 128, Map.of(name, "x"))))
                     .as(name)

@@ -6,6 +6,7 @@ import dev.lamina.engine.runtime.Runtimes;
 import dev.lamina.engine.runtimeapi.Response;
 import dev.lamina.engine.runtimeapi.RuntimeApi;
 import dev.lamina.engine.runtimeapi.RuntimeApiServer;
+import dev.lamina.engine.runtimeapi.WaitingNext;
 import dev.lamina.engine.sandbox.BubblewrapSandbox;
 import dev.lamina.engine.sandbox.SandboxPaths;
 import java.io.File;
@@ -48,19 +49,20 @@ final class PrestartedJvm implements AutoCloseable {
         volatile long nextNanos;
 
         @Override
-        public Response next() {
+        public Response next(WaitingNext waiting) {
             nextNanos = System.nanoTime();
             try {
                 String event = events.take();
                 return new Response(
                         200,
-                        Map.of(
-                                "Lambda-Runtime-Aws-Request-Id", "request-1",
-                                "Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 30_000),
-                                "Lambda-Runtime-Invoked-Function-Arn",
-                                        "arn:aws:lambda:us-east-1:000000000000:function:f"),
                         "application/json",
-                        event.getBytes(StandardCharsets.UTF_8));
+                        event.getBytes(StandardCharsets.UTF_8),
+                        "Lambda-Runtime-Aws-Request-Id",
+                        "request-1",
+                        "Lambda-Runtime-Deadline-Ms",
+                        Long.toString(System.currentTimeMillis() + 30_000),
+                        "Lambda-Runtime-Invoked-Function-Arn",
+                        "arn:aws:lambda:us-east-1:000000000000:function:f");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Response.json(500, "{}");
