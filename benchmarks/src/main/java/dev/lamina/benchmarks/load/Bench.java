@@ -268,12 +268,19 @@ public final class Bench {
                             + "the run. `descendants()` is what one walk of /proc for an instance's process tree costs "
                             + "at that moment (`Process.descendants()`, median of 10): the engine paid it on every "
                             + "invoke until commit 1212981, and now pays it once per instance. The floor for the "
-                            + "32-caller target is measured just before that run (raw requests/s, 32 connections).",
+                            + "32-caller target is measured just before that run (raw requests/s, 32 connections). CPU per "
+                            + "invoke: user + system time over the run divided by the invokes, for this JVM (Lamina "
+                            + "and the callers' raw clients, which cost a few µs) and for the instances' process "
+                            + "trees (runtimes and their sandbox; /proc ticks of 10 ms). A voluntary context switch is a thread "
+                            + "of this JVM that blocked and was woken again: each costs a wake-up on the hot path.",
                     "Runtime",
                     "Callers",
                     "invokes/s",
                     "errors",
                     "instances",
+                    "CPU µs per invoke: Lamina and the callers (this JVM)",
+                    "CPU µs per invoke: the instances",
+                    "context switches per invoke, this JVM (voluntary + preempted)",
                     "descendants() of one instance, µs",
                     "processes on the machine");
             Report.Section mem = report.section(
@@ -552,9 +559,20 @@ public final class Bench {
             }
             Recording rec = callers == 32 ? startJfr(fn, "throughput-32") : null;
             Load.Throughput t;
+            List<Long> serving = instanceRoots(fn.name());
+            long instanceTicks = ProcMem.cpuTicks(serving);
+            long jvmNanos = jvmCpuNanos();
+            long[] switches = ProcMem.contextSwitches(ProcessHandle.current().pid());
             try (RawCallers callersOf = new RawCallers(lamina, fn.name())) {
                 t = Load.run(callers, seconds(), callersOf::caller);
             }
+            double invokes = Math.max(1, t.ok() + t.errors());
+            double jvmMicros = (jvmCpuNanos() - jvmNanos) / 1e3 / invokes;
+            double instanceMicros = (ProcMem.cpuTicks(serving) - instanceTicks) * 10_000.0 / invokes;
+            long[] switchesAfter =
+                    ProcMem.contextSwitches(ProcessHandle.current().pid());
+            String jvmSwitches = Report.num((switchesAfter[0] - switches[0]) / invokes) + " + "
+                    + Report.num((switchesAfter[1] - switches[1]) / invokes);
             stopJfr(rec, fn, "throughput-32", "32 callers");
             if (callers == 32) {
                 at32.put(fn.label(), t);
@@ -567,12 +585,23 @@ public final class Bench {
                     t.perSecond(),
                     t.errors(),
                     alive.size(),
+                    jvmMicros,
+                    instanceMicros,
+                    jvmSwitches,
                     alive.isEmpty() ? Double.NaN : descendantsScanMicros(alive.get(0)),
                     processCount());
         }
         // A new revision: the pool is retired and its idle instances stop, freeing the machine for the next runtime.
         lamina.updateEnvironment(fn.name(), Map.of("BENCH_PHASE", "cold"));
         Thread.sleep(1000);
+    }
+
+    private static long jvmCpuNanos() {
+        return ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .map(Duration::toNanos)
+                .orElse(0L);
     }
 
     /** The root process of each live instance of a function, as the engine knows them. */

@@ -37,6 +37,54 @@ final class ProcMem {
         return kb;
     }
 
+    /** CPU time (user + system) of the given processes and their descendants, in clock ticks (1/100 s). */
+    static long cpuTicks(List<Long> roots) {
+        return roots.stream()
+                .flatMap(root -> Stream.concat(
+                        ProcessHandle.of(root).stream(),
+                        ProcessHandle.of(root).stream().flatMap(ProcessHandle::descendants)))
+                .mapToLong(h -> cpuTicks(h.pid()))
+                .sum();
+    }
+
+    /** utime + stime of one process from /proc/PID/stat; 0 when it is gone. */
+    static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // the fields after the command (which may hold spaces) start with the state, field 3
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Context switches of all the threads of a process (voluntary: a thread blocked, waiting to be woken; involuntary:
+     * preempted), from /proc/PID/task/TID/status. Threads that ended meanwhile are not counted.
+     */
+    static long[] contextSwitches(long pid) {
+        long[] both = new long[2];
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            tasks.forEach(task -> {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            both[0] += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                        } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            both[1] += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended
+                }
+            });
+        } catch (IOException e) {
+            // the process ended
+        }
+        return both;
+    }
+
     /** The leaf of an instance's tree (the runtime under its sandbox processes): the childless one with most USS. */
     static long leaf(long root) {
         return Stream.concat(
