@@ -129,7 +129,7 @@ public final class LaminaServer implements AutoCloseable {
                 AsyncSettings.defaults().withDelayScale(config.asyncDelayScale()));
         asyncRef.set(async);
         api = api.withAsync(async);
-        http.setHandler(new LambdaApiHandler(api));
+        http.setHandler(new LambdaApiHandler(api, threads.getVirtualThreadsExecutor()));
         http.start();
         LaminaServer server = new LaminaServer(http, engine, store, logs, endpoint, sandbox.name());
         server.async = async;

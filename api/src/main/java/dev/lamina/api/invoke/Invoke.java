@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -36,23 +38,64 @@ public record Invoke(ApiContext ctx) implements Operation {
 
     @Override
     public ApiResponse handle(ApiRequest request) {
-        Aliases.Resolved resolved = ctx.aliases()
+        Aliases.Resolved resolved = resolve(request);
+        String type = invocationType(request);
+        if (type.equals("Event")) {
+            return EventInvoke.accept(ctx, request, resolved);
+        }
+        Invocation invocation = invocation(request, resolved);
+        if (type.equals("DryRun")) {
+            return ApiResponse.empty(204);
+        }
+        return answer(ctx.engine().invoke(resolved.entry().deployment(), invocation));
+    }
+
+    /**
+     * The hot path: a synchronous invocation is handed to an idle warm instance on the calling (selector) thread, and
+     * answered on the thread that reads the runtime's response; only when no instance is idle does it wait for one
+     * on {@code blocking}.
+     */
+    @Override
+    public CompletableFuture<ApiResponse> start(ApiRequest request, Executor blocking) {
+        Aliases.Resolved resolved = resolve(request);
+        String type = invocationType(request);
+        if (type.equals("Event")) {
+            return CompletableFuture.supplyAsync(() -> EventInvoke.accept(ctx, request, resolved), blocking);
+        }
+        Invocation invocation = invocation(request, resolved);
+        if (type.equals("DryRun")) {
+            return CompletableFuture.completedFuture(ApiResponse.empty(204));
+        }
+        FunctionDeployment deployment = resolved.entry().deployment();
+        CompletableFuture<InvocationResult> result = ctx.engine().tryInvokeWarm(deployment, invocation);
+        if (result == null) {
+            result = CompletableFuture.supplyAsync(() -> ctx.engine().invoke(deployment, invocation), blocking);
+        }
+        return result.thenApply(Invoke::answer);
+    }
+
+    private Aliases.Resolved resolve(ApiRequest request) {
+        return ctx.aliases()
                 .resolve(request.path("name"), request.query("Qualifier"), ThreadLocalRandom.current()::nextDouble);
+    }
+
+    private static String invocationType(ApiRequest request) {
         String type = request.header("x-amz-invocation-type");
         if (type == null) {
-            type = "RequestResponse";
+            return "RequestResponse";
         }
-        switch (type) {
-            case "RequestResponse", "DryRun" -> {}
-            case "Event" -> {
-                return EventInvoke.accept(ctx, request, resolved);
-            }
+        return switch (type) {
+            case "RequestResponse", "DryRun", "Event" -> type;
             default ->
                 throw new LambdaException(
                         ErrorCode.VALIDATION,
                         "1 validation error detected: Value '" + type
                                 + "' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
-        }
+        };
+    }
+
+    /** The invocation the request asks for, once its payload and client context are valid. */
+    private Invocation invocation(ApiRequest request, Aliases.Resolved resolved) {
         byte[] payload = request.body();
         if (payload.length > MAX_SYNC_PAYLOAD) {
             throw new LambdaException(
@@ -61,16 +104,16 @@ public record Invoke(ApiContext ctx) implements Operation {
         }
         payload = payload.length == 0 ? EMPTY_EVENT : requireJson(payload);
         String clientContext = clientContext(request.header("x-amz-client-context"));
-        if (type.equals("DryRun")) {
-            return ApiResponse.empty(204);
-        }
         FunctionDeployment deployment = resolved.entry().deployment();
         // The function sees the ARN the caller used, with its qualifier, as on AWS.
         String invokedArn = ctx.settings().functionArn(deployment.functionName(), resolved.qualifier());
         boolean tail = "Tail".equals(request.header("x-amz-log-type"));
-        Invocation invocation = new Invocation(
+        return new Invocation(
                 request.requestId(), payload, invokedArn, tail, clientContext, request.header("x-amzn-trace-id"));
-        InvocationResult result = ctx.engine().invoke(deployment, invocation);
+    }
+
+    /** The function's bytes with AWS's headers. */
+    private static ApiResponse answer(InvocationResult result) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("X-Amz-Executed-Version", result.executedVersion());

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -87,6 +88,33 @@ public final class Engine implements AutoCloseable {
         } finally {
             limits.release(permit);
         }
+    }
+
+    /**
+     * Places one synchronous invocation on an idle warm instance without blocking the calling thread, or answers null
+     * when no instance is idle (then call {@link #invoke}, on a thread that may wait for a new instance). The result
+     * completes on the thread that receives the runtime's answer (or the timeout's). Throws {@link Throttled} as
+     * {@link #invoke} does.
+     *
+     * <p>Why: an HTTP selector thread can hand a warm invocation over and let the runtime's answer be written back by
+     * the thread that reads it, which saves the two thread wake-ups of a blocked caller on the hot path.
+     */
+    public CompletableFuture<InvocationResult> tryInvokeWarm(FunctionDeployment deployment, Invocation invocation) {
+        InstancePool pool = pools.get(deployment.instanceKey());
+        if (pool == null) {
+            return null;
+        }
+        ConcurrencyLimits.Permit permit = limits.admit(deployment.functionName());
+        Pending pending = new Pending(invocation);
+        Instance instance = pool.acquireIdle(pending);
+        if (instance == null) {
+            limits.release(permit);
+            return null;
+        }
+        return pending.result().whenComplete((result, never) -> {
+            pool.release(instance);
+            limits.release(permit);
+        });
     }
 
     /** The account's and functions' concurrency limits, which the control plane sets. */

@@ -48,17 +48,9 @@ public final class InstancePool implements InstanceListener {
 
     /** Places {@code pending} on an instance, warm if one is idle; answers that instance. */
     public Instance acquire(Pending pending) {
-        while (true) {
-            Instance warm;
-            synchronized (this) {
-                warm = idle.pollFirst();
-            }
-            if (warm == null) {
-                break;
-            }
-            if (warm.reserve(pending)) {
-                return warm;
-            }
+        Instance warm = acquireIdle(pending);
+        if (warm != null) {
+            return warm;
         }
         Instance fresh = starter.apply(pending);
         synchronized (this) {
@@ -67,6 +59,25 @@ public final class InstancePool implements InstanceListener {
             }
         }
         return fresh;
+    }
+
+    /**
+     * Places {@code pending} on the most recently used idle instance and answers it, or answers null when none is idle.
+     * Never blocks: the hand-over writes the event to a runtime that waits for it.
+     */
+    public Instance acquireIdle(Pending pending) {
+        while (true) {
+            Instance warm;
+            synchronized (this) {
+                warm = idle.pollFirst();
+            }
+            if (warm == null) {
+                return null;
+            }
+            if (warm.reserve(pending)) {
+                return warm;
+            }
+        }
     }
 
     /** Gives an instance back after its invocation completed. */

@@ -19,16 +19,20 @@ import org.slf4j.LoggerFactory;
  * <p>Why one listener per instance: the Runtime API carries no instance identity ({@code GET /next} has no id), and
  * the official runtime interface clients parse {@code AWS_LAMBDA_RUNTIME_API} as a bare {@code host:port}, so the
  * port is what tells instances apart. Why our own server: the protocol is four routes with long polls; a virtual
- * thread per connection costs nothing while it waits, and a hand-written parser ({@link RequestReader}, {@link
- * ResponseWriter}) keeps the hot path short (no selector threads per instance). See
+ * thread per connection blocked in a read is all a waiting runtime costs, and a hand-written parser ({@link
+ * RequestReader}, {@link ResponseWriter}) keeps the hot path short (no selector threads per instance). See
  * docs/adr/0002-runtime-api-server.md.
  *
- * <p>Threading: one virtual thread accepts; one virtual thread per connection reads requests in order and calls the
+ * <p>Threading: one virtual thread accepts; one platform thread per connection reads requests in order and calls the
  * {@link RuntimeApi} synchronously. A {@code GET /next} that finds no work is kept by the instance as a {@link
- * WaitingNext} while the connection's thread waits; the thread that hands an invocation over writes the event itself
- * (when small, see {@link #MAX_DIRECT_ANSWER}), so that the event does not wait for the connection's thread to wake
- * up. Each connection's lock serialises its writes; the connection's thread reads the next request only after the
- * answer.
+ * WaitingNext}, and the connection's thread goes back to reading at once: the thread that hands an invocation over
+ * writes the event itself (a large one through a short-lived virtual thread, see {@link #MAX_DIRECT_ANSWER}), so an
+ * invoke wakes this thread only when the runtime's answer arrives. Each connection's lock serialises its writes.
+ *
+ * <p>Why platform threads: a virtual thread's blocking read parks it and registers the socket with the JDK's poller,
+ * so each request the runtime sends wakes two threads (the poller, then a carrier) where a platform thread's read
+ * wakes one; with two requests per invoke ({@code POST /response}, then {@code GET /next}) this is the difference
+ * the benchmark's context-switch column shows (docs/benchmarks.md).
  */
 public final class RuntimeApiServer implements AutoCloseable {
 
@@ -38,8 +42,9 @@ public final class RuntimeApiServer implements AutoCloseable {
     public static final int MAX_BODY = 6 * 1024 * 1024 + 100;
 
     /**
-     * Answers to a kept {@code /next} up to this size are written by the thread that answers; larger ones by the
-     * connection's own thread, so that the answering thread (an invoke's caller) never blocks on a big write.
+     * Answers to a kept {@code /next} up to this size are written by the thread that answers; larger ones by a virtual
+     * thread of their own, so that the answering thread (an HTTP selector or an invoke's caller) never blocks on a big
+     * write.
      */
     static final int MAX_DIRECT_ANSWER = 64 * 1024;
 
@@ -70,7 +75,10 @@ public final class RuntimeApiServer implements AutoCloseable {
             try {
                 Socket accepted = socket.accept();
                 accepted.setTcpNoDelay(true);
-                Thread.ofVirtual().start(() -> serve(accepted));
+                Thread.ofPlatform()
+                        .daemon()
+                        .name("runtime-api-" + socket.getLocalPort())
+                        .start(() -> serve(accepted));
             } catch (IOException e) {
                 if (!closed) {
                     log.debug("runtime API accept failed", e);
@@ -111,8 +119,6 @@ public final class RuntimeApiServer implements AutoCloseable {
         private final ResponseWriter writer;
         /** A {@code /next} of this connection is kept by the instance and not answered yet. */
         private boolean waiting;
-        /** An answer too large for the answering thread to write, left for the connection's thread. */
-        private Response passed;
 
         Connection(Socket socket) throws IOException {
             this.socket = socket;
@@ -126,18 +132,18 @@ public final class RuntimeApiServer implements AutoCloseable {
                 if (head == null) {
                     return;
                 }
+                // A runtime sends its next request only once the kept /next is answered; one that pipelines waits here,
+                // so that answers go out in order.
+                awaitAnswer();
                 if (head.expectContinue()) {
                     writeContinue();
                 }
                 Response response = route(head, reader.readBody(head));
-                if (response == Response.LATER) {
-                    // Kept by the instance: wait until it is answered (usually written by the answering thread).
-                    response = awaitAnswer();
-                }
-                if (response != null) {
+                if (response != Response.LATER) {
                     write(response);
                 }
                 if (head.close()) {
+                    awaitAnswer(); // the kept /next, if any, is answered before the connection closes
                     return;
                 }
             }
@@ -193,20 +199,40 @@ public final class RuntimeApiServer implements AutoCloseable {
                     return false;
                 }
                 if (response.body().length > MAX_DIRECT_ANSWER) {
-                    passed = response;
-                } else {
-                    writer.write(response);
+                    // Written by a thread of its own; the /next stays waiting until then, so that nothing overtakes it.
+                    Thread.ofVirtual().start(() -> answerLater(response));
+                    return true;
                 }
+                writer.write(response);
+                answered();
                 return true;
             } catch (IOException e) {
                 log.debug("runtime API connection failed while answering /next", e);
+                answered();
                 close();
                 return false;
             } finally {
-                waiting = false;
-                answered.signal();
                 writing.unlock();
             }
+        }
+
+        private void answerLater(Response response) {
+            writing.lock();
+            try {
+                writer.write(response);
+            } catch (IOException e) {
+                log.debug("runtime API connection failed while answering /next", e);
+                close();
+            } finally {
+                answered();
+                writing.unlock();
+            }
+        }
+
+        /** The kept {@code /next} is answered (or abandoned). Holds the lock. */
+        private void answered() {
+            waiting = false;
+            answered.signal();
         }
 
         @Override
@@ -230,16 +256,13 @@ public final class RuntimeApiServer implements AutoCloseable {
             }
         }
 
-        /** Waits until the kept {@code /next} is answered; the answer left for this thread to write, or null. */
-        private Response awaitAnswer() {
+        /** Waits until no {@code /next} of this connection is kept unanswered. */
+        private void awaitAnswer() {
             writing.lock();
             try {
                 while (waiting) {
                     answered.awaitUninterruptibly();
                 }
-                Response left = passed;
-                passed = null;
-                return left;
             } finally {
                 writing.unlock();
             }

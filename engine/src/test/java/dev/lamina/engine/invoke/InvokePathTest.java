@@ -83,15 +83,17 @@ class InvokePathTest {
     }
 
     private InvocationResult invoke(FunctionDeployment d, String event) {
-        return engine.invoke(
-                d,
-                new Invocation(
-                        UUID.randomUUID().toString(),
-                        event.getBytes(StandardCharsets.UTF_8),
-                        d.functionArn(),
-                        true,
-                        null,
-                        null));
+        return engine.invoke(d, invocation(d, event));
+    }
+
+    private static Invocation invocation(FunctionDeployment d, String event) {
+        return new Invocation(
+                UUID.randomUUID().toString(),
+                event.getBytes(StandardCharsets.UTF_8),
+                d.functionArn(),
+                true,
+                null,
+                null);
     }
 
     private static String stream(InvocationResult r) {
@@ -141,6 +143,33 @@ class InvokePathTest {
         assertThat(first.logTail()).contains("Init Duration");
         assertThat(second.logTail()).doesNotContain("Init Duration").doesNotContain("INIT_START");
         assertThat(engine.instanceCount()).isEqualTo(1);
+    }
+
+    @Test
+    void an_invocation_goes_to_an_idle_warm_instance_without_blocking_and_only_then() throws Exception {
+        FunctionDeployment d = deployment("scripted", 5, "r1");
+        assertThat(engine.tryInvokeWarm(d, invocation(d, "{}")))
+                .as("no instance yet")
+                .isNull();
+        InvocationResult cold = invoke(d, "{}");
+
+        CompletableFuture<InvocationResult> busy = engine.tryInvokeWarm(d, invocation(d, "{\"pause\":1}"));
+        assertThat(busy).as("the idle instance takes it").isNotNull();
+        assertThat(engine.tryInvokeWarm(d, invocation(d, "{}")))
+                .as("the only instance is busy: the caller must start one")
+                .isNull();
+        InvocationResult warm = busy.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(stream(warm)).isEqualTo(stream(cold));
+        assertThat(warm.logTail()).doesNotContain("Init Duration");
+
+        // Given back once answered: the next one is placed at once again, on the same instance.
+        InvocationResult again =
+                engine.tryInvokeWarm(d, invocation(d, "{}")).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(stream(again)).isEqualTo(stream(cold));
+        assertThat(engine.instanceCount()).isEqualTo(1);
+        assertThat(engine.limits().inFlight("f"))
+                .as("the concurrency permits are given back")
+                .isZero();
     }
 
     @Test

@@ -351,7 +351,7 @@ class RuntimeApiServerTest {
     }
 
     @Test
-    void a_large_answer_is_left_to_the_connection_thread_so_the_answering_thread_does_not_block() throws Exception {
+    void a_large_answer_is_written_by_a_thread_of_its_own_so_the_answering_thread_does_not_block() throws Exception {
         // Far more than the socket buffers hold: written on the answering thread, it would block until read.
         byte[] event = new byte[64 * 1024 * 1024];
         java.util.Arrays.fill(event, (byte) 'e');
