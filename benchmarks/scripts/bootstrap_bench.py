@@ -54,7 +54,7 @@ BARE = {
 def command(runtime, runtime_dir):
     if runtime == "python":
         return ["/usr/bin/python3", "-u", os.path.join(runtime_dir, "python", "bootstrap.py")]
-    return ["/usr/bin/node", "--max-old-space-size=108", "--max-semi-space-size=1",
+    return ["/usr/bin/node", "--expose-gc", "--max-old-space-size=108", "--max-semi-space-size=1",
             os.path.join(runtime_dir, "nodejs", "index.mjs")]
 
 

@@ -19,6 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,12 +27,18 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code _X_AMZN_TRACE_ID} in the process environment of the Python and Node.js bootstraps, which set it on every
+ * What keeps the Python and Node.js bootstraps' warm instances small, with the real bootstraps as child processes of
+ * the host's interpreters and a real {@link RuntimeApiServer}.
+ *
+ * <p>{@code _X_AMZN_TRACE_ID} in the process environment of the Python and Node.js bootstraps, which set it on every
  * invocation as AWS's runtimes do: the function sees each invocation's value in its own environment and in a child
  * process's (the C library's), whatever it did to the variable before; and, in Python, setting it does not make the
  * process grow with the number of invocations (glibc's setenv keeps a copy of every value it was given).
+ *
+ * <p>Node.js collects its garbage once it has waited a second for the next invocation (V8 would keep the garbage of
+ * thousands of invocations in its old generation until its next mark-compact).
  */
-class TraceIdVariableTest {
+class BootstrapMemoryTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -161,19 +168,60 @@ class TraceIdVariableTest {
         assertThat(after - before).as("KiB of RSS grown over 4,000 invocations").isLessThan(200);
     }
 
+    @Test
+    void node_collects_its_garbage_when_it_has_waited_a_second_for_an_invocation() throws Exception {
+        start("node", NODE_GC_HANDLER);
+        assertThat(invoke("{}", trace(0)).get("gc").asString())
+                .as("globalThis.gc, as on AWS")
+                .isEqualTo("function");
+        for (int i = 1; i < 200; i++) {
+            invoke("{}", trace(i));
+        }
+        long busy = invoke("{}", trace(200)).get("forced").asLong();
+        assertThat(busy).as("forced collections while invocations keep coming").isZero();
+        Thread.sleep(2_500);
+        long idle = invoke("{}", trace(201)).get("forced").asLong();
+        assertThat(idle).as("forced collections after 2.5 s of waiting").isEqualTo(2);
+        Thread.sleep(2_500);
+        assertThat(invoke("{}", trace(202)).get("forced").asLong())
+                .as("once per idle period: one more idle period")
+                .isEqualTo(4);
+    }
+
+    /** Counts the forced (gc()) major collections that a PerformanceObserver sees. */
+    private static final String NODE_GC_HANDLER = """
+            import { PerformanceObserver, constants } from 'node:perf_hooks';
+
+            let forced = 0;
+            new PerformanceObserver((list) => {
+              for (const e of list.getEntries()) {
+                if (e.detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR
+                    && (e.detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED)) forced++;
+              }
+            }).observe({ entryTypes: ['gc'] });
+
+            export const handler = async () => {
+              // Entries of collections done while the loop slept in epoll are delivered once it wakes: let them come.
+              await new Promise((resolve) => setTimeout(resolve, 50));
+              return { gc: typeof globalThis.gc, forced };
+            };
+            """;
+
     private static String trace(int i) {
         return String.format(
                 "Root=1-%08x-%024x;Parent=%016x;Sampled=0;Lineage=1:%08x:0", 0x65000000 + i, i * 7919L, i * 31L, i);
     }
 
     private void start(String runtime) throws Exception {
+        start(runtime, runtime.equals("python") ? PYTHON_HANDLER : NODE_HANDLER);
+    }
+
+    private void start(String runtime, String handlerCode) throws Exception {
         var found = Runtimes.discover(java.util.Map.of())
                 .interpreter(runtime.equals("python") ? "python3.12" : "nodejs20.x");
         assumeTrue(found.isPresent(), "no " + runtime + " interpreter on this host");
         Path task = Files.createDirectories(dir.resolve("task"));
-        Files.writeString(
-                task.resolve(runtime.equals("python") ? "lambda_function.py" : "index.mjs"),
-                runtime.equals("python") ? PYTHON_HANDLER : NODE_HANDLER);
+        Files.writeString(task.resolve(runtime.equals("python") ? "lambda_function.py" : "index.mjs"), handlerCode);
         server = new RuntimeApiServer(api);
         Path runtimeDir = runtimeDirectory(runtime);
         List<String> command = runtime.equals("python")
@@ -183,6 +231,7 @@ class TraceIdVariableTest {
                         runtimeDir.resolve("bootstrap.py").toString())
                 : List.of(
                         found.get().toString(),
+                        "--expose-gc",
                         "--max-old-space-size=108",
                         "--max-semi-space-size=1",
                         runtimeDir.resolve("index.mjs").toString());
@@ -210,7 +259,7 @@ class TraceIdVariableTest {
 
     private static Path runtimeDirectory(String runtime) throws URISyntaxException {
         String family = runtime.equals("python") ? "python" : "nodejs";
-        return Path.of(TraceIdVariableTest.class
+        return Path.of(BootstrapMemoryTest.class
                 .getResource("/lamina/runtimes/" + family)
                 .toURI());
     }
