@@ -666,10 +666,10 @@ function attachEnvironmentData(callbackContext, headers) {
 /**
  * Two full garbage collections once the instance has waited in GET /next for a
  * second: V8's old generation holds the garbage of thousands of invocations
- * until its next mark-compact (outside Lamina: 7.6 MiB committed after 12,000
- * invocations, 3.5 MiB of it live), and its memory reducer would only start 8 s
+ * until its next mark-compact (outside Lamina: 7.5 MiB committed after 12,000
+ * invocations, 3.4 MiB of it live), and its memory reducer would only start 8 s
  * after the allocations stop; the first collection frees the objects, the
- * second releases the pages that the first one's sweeping emptied (-3.3 MiB of
+ * second releases the pages that the first one's sweeping emptied (-3.2 MiB of
  * an idle instance). `gc` is there because the runtime starts Node with
  * --expose-gc, as AWS's does; taken before any user code runs. The timer is
  * unref'd (it neither keeps the process alive nor shows in

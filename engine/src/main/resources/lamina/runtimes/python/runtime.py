@@ -745,7 +745,7 @@ class TraceIdVariable(object):
     """_X_AMZN_TRACE_ID, set in the process environment on each invocation (as awslambdaric does with
     os.environ[...] = ...), without the memory that costs through the C library: glibc's setenv copies every
     NAME=VALUE it is given into a string of its own and a search-tree node, and never frees them (a pointer to an old
-    value may still be held), so a value that differs on every invocation leaked ~160 bytes each time (1.9 MiB per
+    value may still be held), so a value that differs on every invocation leaked ~160 bytes each time (1.8 MiB per
     12,000 invocations). Here the C-level entry is one of two buffers owned by this object, handed to putenv (which
     stores the pointer, copying nothing): each invocation writes its value into the buffer not in use and puts that
     one in, so a string read by anybody during the previous invocation is not rewritten under them. os.environ gets
