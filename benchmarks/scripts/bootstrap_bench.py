@@ -22,13 +22,15 @@ Each figure is measured --runs times, runs alternating between runtimes and boot
 with all samples. --runtime-dir (repeatable; default: this work tree's engine/src/main/resources/lamina/runtimes)
 names folders holding python/bootstrap.py and nodejs/index.mjs, so that older bootstraps (e.g. `git show
 HEAD:engine/src/main/resources/lamina/runtimes/python/bootstrap.py`, copied into a folder) are measured in the same
-runs. Interpreters: /usr/bin/python3 and /usr/bin/node (as Lamina finds them), with Lamina's command lines
-(LaunchPlans). Needs gcc, to build the stub into a temporary folder. The machine's load shows in every figure:
+runs; each folder is copied and laid out as Lamina lays out its runtime folder (the Python runtime's bytecode
+compiled, see engine/.../runtime/PythonBytecode.java). Interpreters: /usr/bin/python3 and /usr/bin/node (as Lamina
+finds them), with Lamina's command lines (LaunchPlans). Needs gcc, to build the stub into a temporary folder. The machine's load shows in every figure:
 compare folders measured in the same run.
 """
 
 import argparse
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -52,7 +54,7 @@ BARE = {
 def command(runtime, runtime_dir):
     if runtime == "python":
         return ["/usr/bin/python3", "-u", os.path.join(runtime_dir, "python", "bootstrap.py")]
-    return ["/usr/bin/node", "--max-old-space-size=108", "--max-semi-space-size=1",
+    return ["/usr/bin/node", "--expose-gc", "--max-old-space-size=108", "--max-semi-space-size=1",
             os.path.join(runtime_dir, "nodejs", "index.mjs")]
 
 
@@ -174,7 +176,9 @@ def memory(ctx, runtime, rdir):
 
 
 def supports_prestart(runtime, rdir):
-    with open(command(runtime, rdir)[-1]) as f:
+    main = command(runtime, rdir)[-1]
+    code = os.path.join(os.path.dirname(main), "runtime.py")  # the Python runtime's code, beside its launcher
+    with open(code if os.path.exists(code) else main) as f:
         return "LAMINA_PRESTART" in f.read()
 
 
@@ -211,6 +215,20 @@ def start(ctx, runtime, rdir):
     return normal, pre
 
 
+LABELS = {}  # laid-out copy -> the folder it was copied from, for the output
+
+
+def lay_out(source, target):
+    """A copy of a runtime folder, laid out as Lamina does: the Python runtime's code compiled into __pycache__ (a
+    folder without python/runtime.py, an older single-file bootstrap, is copied as it is)."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+    code = os.path.join(target, "python", "runtime.py")
+    if os.path.exists(code):
+        subprocess.run(["/usr/bin/python3", "-I", "-c", "import py_compile, sys; py_compile.compile(sys.argv[1], "
+                        "doraise=True)", code], check=True)
+    return target
+
+
 def fmt(samples, unit):
     return "median %.1f %s  (%s)" % (statistics.median(samples), unit, ", ".join("%.1f" % s for s in samples))
 
@@ -231,6 +249,9 @@ def main():
     dirs = [os.path.abspath(d) for d in ctx.runtime_dir or [os.path.join(REPO, "engine/src/main/resources/lamina/runtimes")]]
     runtimes = ctx.runtimes.split(",")
     with tempfile.TemporaryDirectory(prefix="bootstrap-bench-") as tmp:
+        laid_out = [lay_out(d, os.path.join(tmp, "runtimes-%d" % i)) for i, d in enumerate(dirs)]
+        LABELS.update(zip(laid_out, dirs))
+        dirs = laid_out
         ctx.stub = os.path.join(tmp, "runtime_api_stub")
         subprocess.run(["gcc", "-O2", "-o", ctx.stub, os.path.join(HERE, "runtime_api_stub.c")], check=True)
         ctx.task_roots = {}
@@ -255,19 +276,19 @@ def main():
             for (r, d), res in measure(latency).items():
                 print("latency %s, %s (%d invokes after %d)\n  cycle per invoke      %s\n"
                       "  event->response       %s\n  bootstrap CPU, user   %s\n  bootstrap CPU, system %s" % (
-                          r, d, ctx.invokes - ctx.warmup, ctx.warmup,
+                          r, LABELS[d], ctx.invokes - ctx.warmup, ctx.warmup,
                           *(fmt([x[i] for x in res], "µs") for i in range(4))))
         if ctx.what in ("memory", "all"):
             for (r, d), res in measure(memory).items():
                 print("memory %s, %s (idle %.1f s after %d invokes)\n  instance %s\n  bare     %s\n  ratio    %s\n"
                       "  (the other of two instances started together: %s)" % (
-                          r, d, ctx.idle, ctx.invokes, fmt([m[0] for m in res], "MiB"), fmt([m[1] for m in res], "MiB"),
+                          r, LABELS[d], ctx.idle, ctx.invokes, fmt([m[0] for m in res], "MiB"), fmt([m[1] for m in res], "MiB"),
                           fmt([m[0] / m[1] for m in res], "x"), fmt([m[2] for m in res], "MiB")))
         if ctx.what in ("start", "all"):
             for (r, d), res in measure(start).items():
                 print("start %s, %s\n  normal: spawn -> first /next              %s\n"
                       "  pre-started: assignment -> first /next   %s" % (
-                          r, d, fmt([x[0] for x in res], "ms"), fmt([x[1] for x in res], "ms")))
+                          r, LABELS[d], fmt([x[0] for x in res], "ms"), fmt([x[1] for x in res], "ms")))
 
 
 if __name__ == "__main__":

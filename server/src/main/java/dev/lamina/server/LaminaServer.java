@@ -12,6 +12,7 @@ import dev.lamina.controlplane.ProvisionedConcurrency;
 import dev.lamina.controlplane.Tags;
 import dev.lamina.engine.EngineConfig;
 import dev.lamina.engine.invoke.Engine;
+import dev.lamina.engine.runtime.PythonBytecode;
 import dev.lamina.engine.runtime.Runtimes;
 import dev.lamina.engine.sandbox.BubblewrapSandbox;
 import dev.lamina.engine.sandbox.ProcessSandbox;
@@ -70,6 +71,7 @@ public final class LaminaServer implements AutoCloseable {
         }
         Runtimes runtimes = Runtimes.discover(config.runtimeOverrides());
         Path runtimeDir = RuntimeFiles.prepare(data.resolve("runtime"));
+        PythonBytecode.compile(runtimeDir, runtimes);
         RuntimeFiles.clear(data.resolve("instances")); // left behind by a server that was killed
 
         QueuedThreadPool threads = new QueuedThreadPool();

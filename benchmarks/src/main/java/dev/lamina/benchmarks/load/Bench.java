@@ -289,10 +289,12 @@ public final class Bench {
                             + "process tree, idle after the latency phase (about 12,000 invokes). The floor runs "
                             + "beside it without Lamina, idle for 2 s, and both are read at the same moment, so that "
                             + "they share their executables' pages alike (median of 3 pairs). Java's floor runs with "
-                            + "default flags, as the issue asks.",
+                            + "default flags, as the issue asks. \"clean\": the part of a process's USS that is "
+                            + "Private_Clean, pages of files (executables, libraries, class-data archives) that no "
+                            + "other process maps at that moment (docs/benchmarks.md, idle memory).",
                     "Runtime",
                     "instance USS MiB",
-                    "processes (USS each)",
+                    "processes (USS each, of it clean file pages)",
                     "floor",
                     "floor USS MiB",
                     "ratio");

@@ -14,10 +14,23 @@ final class ProcMem {
 
     /** Private_Clean + Private_Dirty of one process, in KiB, from /proc/PID/smaps_rollup; 0 when it is gone. */
     static long ussKb(long pid) {
+        return rollupKb(pid, "Private_Clean:") + rollupKb(pid, "Private_Dirty:");
+    }
+
+    /**
+     * Private_Clean of one process, in KiB: the part of its USS that is pages of files (executables, libraries,
+     * class-data archives) which no other process maps at that moment, page cache that another process of the same
+     * executable would share.
+     */
+    static long privateCleanKb(long pid) {
+        return rollupKb(pid, "Private_Clean:");
+    }
+
+    private static long rollupKb(long pid, String field) {
         long kb = 0;
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
-                if (line.startsWith("Private_Clean:") || line.startsWith("Private_Dirty:")) {
+                if (line.startsWith(field)) {
                     kb += Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
@@ -96,16 +109,20 @@ final class ProcMem {
                 .orElse(root);
     }
 
-    /** The processes (pid and command) of a tree, for the report. */
+    /** The processes (command, USS and its clean file pages when there are some) of a tree, for the report. */
     static String treeDescription(long pid) {
         List<String> parts = new ArrayList<>();
         Stream.concat(
                         ProcessHandle.of(pid).stream(),
                         ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants))
-                .forEach(h -> parts.add(h.info()
-                                .command()
-                                .map(c -> Path.of(c).getFileName().toString())
-                                .orElse("?") + " " + ussKb(h.pid()) + " KiB"));
+                .forEach(h -> {
+                    long clean = privateCleanKb(h.pid());
+                    parts.add(h.info()
+                                    .command()
+                                    .map(c -> Path.of(c).getFileName().toString())
+                                    .orElse("?") + " " + ussKb(h.pid()) + " KiB"
+                            + (clean > 0 ? " (" + clean + " clean)" : ""));
+                });
         return String.join(" + ", parts);
     }
 }

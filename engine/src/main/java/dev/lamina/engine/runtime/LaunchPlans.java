@@ -121,6 +121,7 @@ public final class LaunchPlans {
             case NODEJS ->
                 List.of(
                         interpreter.toString(),
+                        "--expose-gc", // as AWS's runtime starts Node; the bootstrap collects when idle (index.mjs)
                         "--max-old-space-size=" + heapMegabytes(memorySize),
                         "--max-semi-space-size=1", // keeps an idle instance's young generation small (-11 MiB)
                         p.runtimeDir() + "/index.mjs");

@@ -208,6 +208,7 @@ class PrestartBootstrapTest {
                         runtimeDir.resolve("bootstrap.py").toString())
                 : List.of(
                         interpreter.toString(),
+                        "--expose-gc",
                         "--max-old-space-size=108",
                         "--max-semi-space-size=1",
                         runtimeDir.resolve("index.mjs").toString());
