@@ -44,7 +44,9 @@ class PythonBytecodeTest {
     @TempDir
     Path dir;
 
-    private final StubApi api = new StubApi();
+    /** A fresh API and server per run: a /next of the previous run's runtime, still waiting, must not take an event. */
+    private StubApi api;
+
     private RuntimeApiServer server;
     private Process process;
 
@@ -71,8 +73,6 @@ class PythonBytecodeTest {
                     .singleElement()
                     .satisfies(name -> assertThat(name).startsWith("runtime.").endsWith(".pyc"));
         }
-        server = new RuntimeApiServer(api);
-
         JsonNode fromBytecode = run(interpreter.get(), compiled);
         JsonNode fromSource = run(interpreter.get(), plain);
         assertThat(plain.resolve("python/__pycache__"))
@@ -103,6 +103,11 @@ class PythonBytecodeTest {
 
     /** Starts the bootstrap of {@code runtimeDir}, invokes it once and once failing; {ok: ..., error: ...}. */
     private JsonNode run(Path interpreter, Path runtimeDir) throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        api = new StubApi();
+        server = new RuntimeApiServer(api);
         Path task = Files.createDirectories(dir.resolve("task"));
         Files.writeString(task.resolve("lambda_function.py"), HANDLER);
         ProcessBuilder builder = new ProcessBuilder(
