@@ -68,8 +68,10 @@ public final class Engine implements AutoCloseable {
         this.timers = timerPool;
         this.prestarts =
                 new PrestartPool(config.prestartedRuntimes(), key -> Prestarted.start(key, config, plans), timers);
-        long period = Math.clamp(config.keepAlive().toMillis() / 4, 100, 5_000);
-        timers.scheduleWithFixedDelay(this::expireIdle, period, period, TimeUnit.MILLISECONDS);
+        // Every 100 ms, and not only for precision: a task scheduled ahead of the queue's head wakes the timer thread
+        // (DelayedWorkQueue signals it), and an invocation's timeout (1 s at the least) would be the head whenever
+        // this task ran less often, costing a thread wake-up on every invoke's hand-over.
+        timers.scheduleWithFixedDelay(this::expireIdle, 100, 100, TimeUnit.MILLISECONDS);
     }
 
     /**

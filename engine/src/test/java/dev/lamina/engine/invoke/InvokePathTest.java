@@ -173,6 +173,58 @@ class InvokePathTest {
     }
 
     @Test
+    void handing_an_invocation_over_does_not_wake_the_timer_thread() throws Exception {
+        FunctionDeployment d = deployment("scripted", 3, "r1");
+        invoke(d, "{}");
+        int invocations = 60;
+        long before = timerWakeUps();
+        long start = System.nanoTime();
+        for (int i = 0; i < invocations; i++) {
+            assertThat(invoke(d, "{}").failed()).isFalse();
+        }
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        long wakeUps = timerWakeUps() - before;
+        // Each invocation schedules its timeout. The timer thread wakes for its 100 ms ticks, not once per invocation
+        // (as when a new timeout became the head of its queue).
+        long timerThreads = timerThreads().count();
+        assertThat(wakeUps)
+                .as("timer wake-ups over %d invocations in %d ms", invocations, elapsedMs)
+                .isLessThanOrEqualTo(timerThreads * (elapsedMs / 100 + 2) + 10);
+    }
+
+    /** The engines' timer threads (this test's, and any other engine's still running in this JVM), by native name. */
+    private static java.util.stream.Stream<Path> timerThreads() throws java.io.IOException {
+        List<Path> tasks;
+        try (var all = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+            tasks = all.toList();
+        }
+        return tasks.stream().filter(task -> {
+            try {
+                return java.nio.file.Files.readString(task.resolve("comm"))
+                        .trim()
+                        .equals("instance-timers");
+            } catch (java.io.IOException e) {
+                return false; // the thread ended
+            }
+        });
+    }
+
+    private static long timerWakeUps() throws java.io.IOException {
+        return timerThreads()
+                .mapToLong(task -> {
+                    try {
+                        return java.nio.file.Files.readAllLines(task.resolve("status")).stream()
+                                .filter(line -> line.startsWith("voluntary_ctxt_switches:"))
+                                .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
+                                .sum();
+                    } catch (java.io.IOException e) {
+                        return 0;
+                    }
+                })
+                .sum();
+    }
+
+    @Test
     void concurrent_invocations_run_on_separate_instances() throws Exception {
         FunctionDeployment d = deployment("scripted", 5, "r1");
         List<CompletableFuture<InvocationResult>> calls = new java.util.ArrayList<>();
