@@ -189,6 +189,11 @@ class InvokeResultsTest {
         assertThat(logs.stream().filter(l -> l.startsWith("START ")))
                 .as(() -> String.join("\n", logs))
                 .containsExactly(LogLines.start(fits.requestId()));
+
+        // On the warm instance now: events over 64 KiB take the path that may block, and are written to the runtime
+        // by a thread of their own.
+        Expect.bodyIs(Expect.success(lamina.invoke(f, jsonString(100_000), Map.of())), "\"ok\"");
+        Expect.bodyIs(Expect.success(lamina.invoke(f, jsonString(6_000_000), Map.of())), "\"ok\"");
     }
 
     /** A JSON string document of exactly {@code totalBytes} bytes ({@code "xxx…"}). */

@@ -34,6 +34,9 @@ public record Invoke(ApiContext ctx) implements Operation {
     /** 6 MB: the synchronous request limit. */
     static final int MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
 
+    /** Larger payloads are checked on a thread that may block (see {@link #start}). */
+    static final int MAX_INLINE_PAYLOAD = 64 * 1024;
+
     private static final byte[] EMPTY_EVENT = "{}".getBytes(StandardCharsets.US_ASCII);
 
     @Override
@@ -53,10 +56,14 @@ public record Invoke(ApiContext ctx) implements Operation {
     /**
      * The hot path: a synchronous invocation is handed to an idle warm instance on the calling (selector) thread, and
      * answered on the thread that reads the runtime's response; only when no instance is idle does it wait for one
-     * on {@code blocking}.
+     * on {@code blocking}. A payload over {@link #MAX_INLINE_PAYLOAD} is all handled there: checking that 6 MB are
+     * one JSON value takes milliseconds, which the selector's other connections would wait.
      */
     @Override
     public CompletableFuture<ApiResponse> start(ApiRequest request, Executor blocking) {
+        if (request.body().length > MAX_INLINE_PAYLOAD) {
+            return CompletableFuture.supplyAsync(() -> handle(request), blocking);
+        }
         Aliases.Resolved resolved = resolve(request);
         String type = invocationType(request);
         if (type.equals("Event")) {
