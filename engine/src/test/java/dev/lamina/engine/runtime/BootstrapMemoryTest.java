@@ -3,21 +3,13 @@ package dev.lamina.engine.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.lamina.engine.runtimeapi.Response;
-import dev.lamina.engine.runtimeapi.RuntimeApi;
 import dev.lamina.engine.runtimeapi.RuntimeApiServer;
-import dev.lamina.engine.runtimeapi.WaitingNext;
 import java.io.File;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,7 +79,7 @@ class BootstrapMemoryTest {
     @TempDir
     Path dir;
 
-    private final StubApi api = new StubApi();
+    private final QueuedRuntimeApi api = new QueuedRuntimeApi("trace-test");
     private RuntimeApiServer server;
     private Process process;
 
@@ -265,71 +257,13 @@ class BootstrapMemoryTest {
     }
 
     private JsonNode invoke(String event, String traceId) throws Exception {
-        api.events.add(new String[] {event, traceId});
-        byte[] body = api.responses.poll(30, TimeUnit.SECONDS);
+        api.add(event, traceId);
+        byte[] body = api.awaitAnswer();
         assertThat(body)
                 .as("the invocation's response; log: %s", Files.readString(dir.resolve("log")))
                 .isNotNull();
         JsonNode node = JSON.readTree(body);
         assertThat(node.has("errorType")).as("an error: %s", node).isFalse();
         return node;
-    }
-
-    /** Serves queued events, each with its trace id (null: no trace header); records responses and errors. */
-    private static final class StubApi implements RuntimeApi {
-        final BlockingQueue<String[]> events = new LinkedBlockingQueue<>();
-        final BlockingQueue<byte[]> responses = new LinkedBlockingQueue<>();
-
-        @Override
-        public Response next(WaitingNext waiting) {
-            try {
-                String[] event = events.poll(60, TimeUnit.SECONDS);
-                if (event == null) {
-                    return Response.json(500, RuntimeApi.errorBody("Runtime.Stopped", "no event"));
-                }
-                List<String> headers = new ArrayList<>(List.of(
-                        "Lambda-Runtime-Aws-Request-Id",
-                        UUID.randomUUID().toString(),
-                        "Lambda-Runtime-Deadline-Ms",
-                        Long.toString(System.currentTimeMillis() + 60_000),
-                        "Lambda-Runtime-Invoked-Function-Arn",
-                        "arn:aws:lambda:us-east-1:000000000000:function:trace-test"));
-                if (event[1] != null) {
-                    headers.add("Lambda-Runtime-Trace-Id");
-                    headers.add(event[1]);
-                }
-                return new Response(
-                        200,
-                        "application/json",
-                        event[0].getBytes(StandardCharsets.UTF_8),
-                        headers.toArray(String[]::new));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Response.json(500, RuntimeApi.errorBody("Runtime.Stopped", "interrupted"));
-            }
-        }
-
-        @Override
-        public Response response(String requestId, byte[] body) {
-            responses.add(body);
-            return Response.accepted();
-        }
-
-        @Override
-        public Response error(String requestId, String errorType, byte[] body) {
-            responses.add(body);
-            return Response.accepted();
-        }
-
-        @Override
-        public Response responseTooLarge(String requestId) {
-            return Response.accepted();
-        }
-
-        @Override
-        public Response initError(String errorType, byte[] body) {
-            responses.add(body);
-            return Response.accepted();
-        }
     }
 }

@@ -3,10 +3,7 @@ package dev.lamina.engine.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.lamina.engine.runtimeapi.Response;
-import dev.lamina.engine.runtimeapi.RuntimeApi;
 import dev.lamina.engine.runtimeapi.RuntimeApiServer;
-import dev.lamina.engine.runtimeapi.WaitingNext;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,9 +14,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +57,10 @@ class PrestartBootstrapTest {
     @TempDir
     Path dir;
 
-    private final StubApi api = new StubApi();
+    private final QueuedRuntimeApi api = new QueuedRuntimeApi("prestart-test");
+    /** The last response, as text. */
+    private String lastBody;
+
     private RuntimeApiServer server;
     private Process process;
 
@@ -127,7 +124,7 @@ class PrestartBootstrapTest {
                 .singleElement()
                 .satisfies(line -> assertThat(line).startsWith("{").contains("\"message\":"));
         if (runtime.equals("python")) {
-            assertThat(api.lastBody).contains("\"text\": \"\u00e9\"");
+            assertThat(lastBody).contains("\"text\": \"\u00e9\"");
         }
     }
 
@@ -223,17 +220,16 @@ class PrestartBootstrapTest {
         }
         builder.environment().clear();
         builder.environment().putAll(env);
-        api.nexts = 0;
-        api.events = new LinkedBlockingQueue<>();
+        api.newProcess();
         return builder.start();
     }
 
     /** Hands the running bootstrap one event and returns its response. */
     private JsonNode invoke() throws InterruptedException {
-        api.events.add("{\"key\":\"value\"}".getBytes(StandardCharsets.UTF_8));
-        byte[] body = api.responses.poll(30, TimeUnit.SECONDS);
+        api.add("{\"key\":\"value\"}", "Root=1-00000000-000000000000000000000001;Sampled=0");
+        byte[] body = api.awaitAnswer();
         assertThat(body).as("the invocation's response").isNotNull();
-        api.lastBody = new String(body, StandardCharsets.UTF_8);
+        lastBody = new String(body, StandardCharsets.UTF_8);
         return JSON.readTree(body);
     }
 
@@ -246,64 +242,5 @@ class PrestartBootstrapTest {
     private static String withoutTimesAndIds(String log) {
         return log.replaceAll("\"timestamp\": ?\"[^\"]*\"", "\"timestamp\":T")
                 .replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "ID");
-    }
-
-    /** Serves queued events; records responses (an error's body counts as its response). */
-    private static final class StubApi implements RuntimeApi {
-        // Replaced for each process: a GET /next left waiting by a stopped one must not take the next one's event.
-        volatile BlockingQueue<byte[]> events = new LinkedBlockingQueue<>();
-        final BlockingQueue<byte[]> responses = new LinkedBlockingQueue<>();
-        volatile int nexts;
-        volatile String lastBody;
-
-        @Override
-        public Response next(WaitingNext waiting) {
-            nexts++;
-            BlockingQueue<byte[]> queue = events;
-            try {
-                byte[] event = queue.poll(60, TimeUnit.SECONDS);
-                if (event == null) {
-                    return Response.json(500, RuntimeApi.errorBody("Runtime.Stopped", "no event"));
-                }
-                return new Response(
-                        200,
-                        "application/json",
-                        event,
-                        "Lambda-Runtime-Aws-Request-Id",
-                        UUID.randomUUID().toString(),
-                        "Lambda-Runtime-Deadline-Ms",
-                        Long.toString(System.currentTimeMillis() + 60_000),
-                        "Lambda-Runtime-Invoked-Function-Arn",
-                        "arn:aws:lambda:us-east-1:000000000000:function:prestart-test",
-                        "Lambda-Runtime-Trace-Id",
-                        "Root=1-00000000-000000000000000000000001;Sampled=0");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Response.json(500, RuntimeApi.errorBody("Runtime.Stopped", "interrupted"));
-            }
-        }
-
-        @Override
-        public Response response(String requestId, byte[] body) {
-            responses.add(body);
-            return Response.accepted();
-        }
-
-        @Override
-        public Response error(String requestId, String errorType, byte[] body) {
-            responses.add(body);
-            return Response.accepted();
-        }
-
-        @Override
-        public Response responseTooLarge(String requestId) {
-            return Response.accepted();
-        }
-
-        @Override
-        public Response initError(String errorType, byte[] body) {
-            responses.add(body);
-            return Response.accepted();
-        }
     }
 }

@@ -3,19 +3,12 @@ package dev.lamina.engine.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.lamina.engine.runtimeapi.Response;
-import dev.lamina.engine.runtimeapi.RuntimeApi;
 import dev.lamina.engine.runtimeapi.RuntimeApiServer;
-import dev.lamina.engine.runtimeapi.WaitingNext;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +38,7 @@ class PythonBytecodeTest {
     Path dir;
 
     /** A fresh API and server per run: a /next of the previous run's runtime, still waiting, must not take an event. */
-    private StubApi api;
+    private QueuedRuntimeApi api;
 
     private RuntimeApiServer server;
     private Process process;
@@ -106,7 +99,7 @@ class PythonBytecodeTest {
         if (server != null) {
             server.close();
         }
-        api = new StubApi();
+        api = new QueuedRuntimeApi("bytecode-test");
         server = new RuntimeApiServer(api);
         Path task = Files.createDirectories(dir.resolve("task"));
         Files.writeString(task.resolve("lambda_function.py"), HANDLER);
@@ -139,62 +132,11 @@ class PythonBytecodeTest {
     }
 
     private JsonNode invoke(String event) throws Exception {
-        api.events.add(event.getBytes(StandardCharsets.UTF_8));
-        byte[] body = api.responses.poll(30, TimeUnit.SECONDS);
+        api.add(event, null);
+        byte[] body = api.awaitAnswer();
         assertThat(body)
                 .as("the invocation's response; log: %s", Files.readString(dir.resolve("log")))
                 .isNotNull();
         return JSON.readTree(body);
-    }
-
-    private static final class StubApi implements RuntimeApi {
-        final BlockingQueue<byte[]> events = new LinkedBlockingQueue<>();
-        final BlockingQueue<byte[]> responses = new LinkedBlockingQueue<>();
-
-        @Override
-        public Response next(WaitingNext waiting) {
-            try {
-                byte[] event = events.poll(60, TimeUnit.SECONDS);
-                if (event == null) {
-                    return Response.json(500, RuntimeApi.errorBody("Runtime.Stopped", "no event"));
-                }
-                return new Response(
-                        200,
-                        "application/json",
-                        event,
-                        "Lambda-Runtime-Aws-Request-Id",
-                        UUID.randomUUID().toString(),
-                        "Lambda-Runtime-Deadline-Ms",
-                        Long.toString(System.currentTimeMillis() + 60_000),
-                        "Lambda-Runtime-Invoked-Function-Arn",
-                        "arn:aws:lambda:us-east-1:000000000000:function:bytecode-test");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Response.json(500, RuntimeApi.errorBody("Runtime.Stopped", "interrupted"));
-            }
-        }
-
-        @Override
-        public Response response(String requestId, byte[] body) {
-            responses.add(body);
-            return Response.accepted();
-        }
-
-        @Override
-        public Response error(String requestId, String errorType, byte[] body) {
-            responses.add(body);
-            return Response.accepted();
-        }
-
-        @Override
-        public Response responseTooLarge(String requestId) {
-            return Response.accepted();
-        }
-
-        @Override
-        public Response initError(String errorType, byte[] body) {
-            responses.add(body);
-            return Response.accepted();
-        }
     }
 }
