@@ -373,6 +373,7 @@ public final class Instance implements RuntimeApi {
         Pending p;
         InvocationResult result;
         boolean terminate;
+        double durationMs;
         lock.lock();
         try {
             if (current == null || !current.requestId().equals(requestId)) {
@@ -386,11 +387,28 @@ public final class Instance implements RuntimeApi {
             if (state == IDLE) {
                 idleSinceNanos = System.nanoTime();
             }
-            result = finish(p, payload, functionError, null, null);
+            durationMs = (System.nanoTime() - p.startNanos) / 1e6;
+            // A caller that asked for the log tail gets END and REPORT in it; the others get their answer first, and
+            // the memory probe behind REPORT runs after it. Either way REPORT is logged before the runtime gets its
+            // 202, so before its next /next and the START of the invocation after (docs/design.md).
+            if (p.invocation.tailLog()) {
+                result = finish(p, durationMs, payload, functionError, null, null);
+            } else {
+                emit(p, PlatformLines.end(p.requestId()));
+                result = new InvocationResult(payload, functionError, deployment.version(), null);
+            }
         } finally {
             lock.unlock();
         }
         p.result.complete(result);
+        if (!p.invocation.tailLog()) {
+            lock.lock();
+            try {
+                report(p, durationMs, null, null);
+            } finally {
+                lock.unlock();
+            }
+        }
         if (terminate) {
             shutDown(); // drained after an update: it answered, so it is healthy
         }
@@ -590,8 +608,20 @@ public final class Instance implements RuntimeApi {
 
     /** Builds the END and REPORT lines and the caller's result. Call with the lock held. */
     private InvocationResult finish(Pending p, byte[] payload, String functionError, String status, String errorType) {
-        double durationMs = (System.nanoTime() - p.startNanos) / 1e6;
+        return finish(p, (System.nanoTime() - p.startNanos) / 1e6, payload, functionError, status, errorType);
+    }
+
+    /** Logs END and REPORT, and answers the result with the log tail when the caller asked for it. Lock held. */
+    private InvocationResult finish(
+            Pending p, double durationMs, byte[] payload, String functionError, String status, String errorType) {
         emit(p, PlatformLines.end(p.requestId()));
+        report(p, durationMs, status, errorType);
+        String tail = p.invocation.tailLog() ? tail(p.lines) : null;
+        return new InvocationResult(payload, functionError, deployment.version(), tail);
+    }
+
+    /** Logs REPORT, with the memory probe's Max Memory Used. Lock held. */
+    private void report(Pending p, double durationMs, String status, String errorType) {
         emit(
                 p,
                 PlatformLines.report(
@@ -602,8 +632,6 @@ public final class Instance implements RuntimeApi {
                         p.initDurationMs,
                         status,
                         errorType));
-        String tail = p.invocation.tailLog() ? tail(p.lines) : null;
-        return new InvocationResult(payload, functionError, deployment.version(), tail);
     }
 
     /** Completes a pending invocation that no runtime ever saw (the instance could not start). */

@@ -173,6 +173,41 @@ class InvokePathTest {
     }
 
     @Test
+    void without_the_tail_the_report_follows_the_answer_and_still_comes_before_the_next_start() throws Exception {
+        FunctionDeployment d = deployment("scripted", 3, "r1");
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Invocation quiet = new Invocation(
+                    UUID.randomUUID().toString(),
+                    "{}".getBytes(StandardCharsets.UTF_8),
+                    d.functionArn(),
+                    false,
+                    null,
+                    null);
+            InvocationResult r = engine.invoke(d, quiet);
+            assertThat(r.failed()).isFalse();
+            assertThat(r.logTail()).isNull();
+            ids.add(quiet.requestId());
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (logs.stream().noneMatch(l -> l.startsWith("REPORT RequestId: " + ids.getLast()))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        List<String> platform = logs.stream()
+                .filter(l -> l.startsWith("START ") || l.startsWith("END ") || l.startsWith("REPORT "))
+                .map(l -> l.substring(0, l.indexOf(' ')) + " " + l.split("\\s+")[2])
+                .toList();
+        List<String> expected = new java.util.ArrayList<>();
+        for (String id : ids) {
+            expected.addAll(List.of("START " + id, "END " + id, "REPORT " + id));
+        }
+        assertThat(platform).containsExactlyElementsOf(expected);
+        assertThat(logs.stream().filter(l -> l.startsWith("REPORT ")))
+                .allSatisfy(l -> assertThat(l).contains("Max Memory Used: "));
+    }
+
+    @Test
     void handing_an_invocation_over_does_not_wake_the_timer_thread() throws Exception {
         FunctionDeployment d = deployment("scripted", 3, "r1");
         invoke(d, "{}");
