@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -57,6 +59,9 @@ public final class RuntimeApiServer implements AutoCloseable {
 
     private final ServerSocket socket;
     private final RuntimeApi api;
+    /** The open connections, each served by its own thread. */
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+
     private volatile boolean closed;
 
     public RuntimeApiServer(RuntimeApi api) throws IOException {
@@ -89,7 +94,10 @@ public final class RuntimeApiServer implements AutoCloseable {
 
     private void serve(Socket accepted) {
         try (Connection connection = new Connection(accepted)) {
-            connection.serve();
+            connections.add(connection);
+            if (!closed) { // else closed meanwhile: ends at once
+                connection.serve();
+            }
         } catch (EOFException | SocketException e) {
             // the runtime went away; nothing to answer
         } catch (IOException e) {
@@ -97,6 +105,10 @@ public final class RuntimeApiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops listening and closes the connections, which ends their threads: a process that outlived the runtime (a
+     * child it started outside a sandbox) may still hold a connection open.
+     */
     @Override
     public void close() {
         closed = true;
@@ -105,6 +117,7 @@ public final class RuntimeApiServer implements AutoCloseable {
         } catch (IOException e) {
             log.debug("closing runtime API socket", e);
         }
+        connections.forEach(Connection::close);
     }
 
     /** One runtime connection: its request loop, and its {@code /next} while the instance keeps it. */
@@ -270,6 +283,7 @@ public final class RuntimeApiServer implements AutoCloseable {
 
         @Override
         public void close() {
+            connections.remove(this);
             try {
                 socket.close();
             } catch (IOException e) {

@@ -370,6 +370,23 @@ class RuntimeApiServerTest {
     }
 
     @Test
+    void closing_the_server_closes_its_connections() throws Exception {
+        try (Client idle = connect();
+                Client waiting = connect()) {
+            api.keepNext = true;
+            waiting.send("GET " + NEXT + " HTTP/1.1\r\n\r\n");
+            api.awaitKept();
+            idle.send("POST " + RESPONSE + " HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}");
+            assertThat(idle.read().status()).isEqualTo(202);
+
+            server.close();
+
+            assertThat(idle.atEnd()).as("a connection between requests").isTrue();
+            assertThat(waiting.atEnd()).as("a connection whose /next is kept").isTrue();
+        }
+    }
+
+    @Test
     void an_abandoned_next_closes_the_connection_unanswered() throws Exception {
         api.keepNext = true;
         try (Client c = connect()) {
