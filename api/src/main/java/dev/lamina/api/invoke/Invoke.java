@@ -56,23 +56,18 @@ public record Invoke(ApiContext ctx) implements Operation {
     /**
      * The hot path: a synchronous invocation is handed to an idle warm instance on the calling (selector) thread, and
      * answered on the thread that reads the runtime's response; only when no instance is idle does it wait for one
-     * on {@code blocking}. A payload over {@link #MAX_INLINE_PAYLOAD} is all handled there: checking that 6 MB are
-     * one JSON value takes milliseconds, which the selector's other connections would wait.
+     * on {@code blocking}. The rest is all {@link #handle} on {@code blocking}: other invocation types (an
+     * {@code Event} is written to the store), and payloads over {@link #MAX_INLINE_PAYLOAD} (checking that 6 MB are
+     * one JSON value takes milliseconds, which the selector's other connections would wait).
      */
     @Override
     public CompletableFuture<ApiResponse> start(ApiRequest request, Executor blocking) {
-        if (request.body().length > MAX_INLINE_PAYLOAD) {
+        String type = request.header("x-amz-invocation-type");
+        if ((type != null && !type.equals("RequestResponse")) || request.body().length > MAX_INLINE_PAYLOAD) {
             return CompletableFuture.supplyAsync(() -> handle(request), blocking);
         }
         Aliases.Resolved resolved = resolve(request);
-        String type = invocationType(request);
-        if (type.equals("Event")) {
-            return CompletableFuture.supplyAsync(() -> EventInvoke.accept(ctx, request, resolved), blocking);
-        }
         Invocation invocation = invocation(request, resolved);
-        if (type.equals("DryRun")) {
-            return CompletableFuture.completedFuture(ApiResponse.empty(204));
-        }
         FunctionDeployment deployment = resolved.entry().deployment();
         CompletableFuture<InvocationResult> result = ctx.engine().tryInvokeWarm(deployment, invocation);
         if (result == null) {
