@@ -391,12 +391,11 @@ public final class Instance implements RuntimeApi {
             // A caller that asked for the log tail gets END and REPORT in it; the others get their answer first, and
             // the memory probe behind REPORT runs after it. Either way REPORT is logged before the runtime gets its
             // 202, so before its next /next and the START of the invocation after (docs/design.md).
+            emit(p, PlatformLines.end(p.requestId()));
             if (p.invocation.tailLog()) {
-                result = finish(p, durationMs, payload, functionError, null, null);
-            } else {
-                emit(p, PlatformLines.end(p.requestId()));
-                result = new InvocationResult(payload, functionError, deployment.version(), null);
+                report(p, durationMs, null, null);
             }
+            result = result(p, payload, functionError);
         } finally {
             lock.unlock();
         }
@@ -608,14 +607,14 @@ public final class Instance implements RuntimeApi {
 
     /** Builds the END and REPORT lines and the caller's result. Call with the lock held. */
     private InvocationResult finish(Pending p, byte[] payload, String functionError, String status, String errorType) {
-        return finish(p, (System.nanoTime() - p.startNanos) / 1e6, payload, functionError, status, errorType);
-    }
-
-    /** Logs END and REPORT, and answers the result with the log tail when the caller asked for it. Lock held. */
-    private InvocationResult finish(
-            Pending p, double durationMs, byte[] payload, String functionError, String status, String errorType) {
+        double durationMs = (System.nanoTime() - p.startNanos) / 1e6;
         emit(p, PlatformLines.end(p.requestId()));
         report(p, durationMs, status, errorType);
+        return result(p, payload, functionError);
+    }
+
+    /** The caller's result, with the log tail (the lines logged so far) when it asked for it. Lock held. */
+    private InvocationResult result(Pending p, byte[] payload, String functionError) {
         String tail = p.invocation.tailLog() ? tail(p.lines) : null;
         return new InvocationResult(payload, functionError, deployment.version(), tail);
     }
