@@ -50,12 +50,15 @@ final class ProcMem {
         return kb;
     }
 
+    /** A process and its descendants (none when it is gone). */
+    private static Stream<ProcessHandle> tree(long root) {
+        return ProcessHandle.of(root).stream().flatMap(h -> Stream.concat(Stream.of(h), h.descendants()));
+    }
+
     /** CPU time (user + system) of the given processes and their descendants, in clock ticks (1/100 s). */
     static long cpuTicks(List<Long> roots) {
         return roots.stream()
-                .flatMap(root -> Stream.concat(
-                        ProcessHandle.of(root).stream(),
-                        ProcessHandle.of(root).stream().flatMap(ProcessHandle::descendants)))
+                .flatMap(ProcMem::tree)
                 .mapToLong(h -> cpuTicks(h.pid()))
                 .sum();
     }
@@ -100,9 +103,7 @@ final class ProcMem {
 
     /** The leaf of an instance's tree (the runtime under its sandbox processes): the childless one with most USS. */
     static long leaf(long root) {
-        return Stream.concat(
-                        ProcessHandle.of(root).stream(),
-                        ProcessHandle.of(root).stream().flatMap(ProcessHandle::descendants))
+        return tree(root)
                 .filter(h -> h.children().findAny().isEmpty())
                 .max(java.util.Comparator.comparingLong(h -> ussKb(h.pid())))
                 .map(ProcessHandle::pid)
@@ -112,17 +113,14 @@ final class ProcMem {
     /** The processes (command, USS and its clean file pages when there are some) of a tree, for the report. */
     static String treeDescription(long pid) {
         List<String> parts = new ArrayList<>();
-        Stream.concat(
-                        ProcessHandle.of(pid).stream(),
-                        ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants))
-                .forEach(h -> {
-                    long clean = privateCleanKb(h.pid());
-                    parts.add(h.info()
-                                    .command()
-                                    .map(c -> Path.of(c).getFileName().toString())
-                                    .orElse("?") + " " + ussKb(h.pid()) + " KiB"
-                            + (clean > 0 ? " (" + clean + " clean)" : ""));
-                });
+        tree(pid).forEach(h -> {
+            long clean = privateCleanKb(h.pid());
+            parts.add(h.info()
+                            .command()
+                            .map(c -> Path.of(c).getFileName().toString())
+                            .orElse("?") + " " + ussKb(h.pid()) + " KiB"
+                    + (clean > 0 ? " (" + clean + " clean)" : ""));
+        });
         return String.join(" + ", parts);
     }
 }
