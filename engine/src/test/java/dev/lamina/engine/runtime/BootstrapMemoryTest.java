@@ -3,7 +3,6 @@ package dev.lamina.engine.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.lamina.engine.runtimeapi.RuntimeApiServer;
 import java.io.File;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -79,8 +78,7 @@ class BootstrapMemoryTest {
     @TempDir
     Path dir;
 
-    private final QueuedRuntimeApi api = new QueuedRuntimeApi("trace-test");
-    private RuntimeApiServer server;
+    private final QueuedRuntimeApi api = QueuedRuntimeApi.serving("trace-test");
     private Process process;
 
     @AfterEach
@@ -88,9 +86,7 @@ class BootstrapMemoryTest {
         if (process != null) {
             process.destroyForcibly();
         }
-        if (server != null) {
-            server.close();
-        }
+        api.close();
     }
 
     @ParameterizedTest
@@ -214,7 +210,6 @@ class BootstrapMemoryTest {
         assumeTrue(found.isPresent(), "no " + runtime + " interpreter on this host");
         Path task = Files.createDirectories(dir.resolve("task"));
         Files.writeString(task.resolve(runtime.equals("python") ? "lambda_function.py" : "index.mjs"), handlerCode);
-        server = new RuntimeApiServer(api);
         Path runtimeDir = runtimeDirectory(runtime);
         List<String> command = runtime.equals("python")
                 ? List.of(
@@ -240,7 +235,7 @@ class BootstrapMemoryTest {
         env.put("TZ", ":UTC");
         env.put("LAMBDA_TASK_ROOT", task.toString());
         env.put("LAMBDA_RUNTIME_DIR", runtimeDir.toString());
-        env.put("AWS_LAMBDA_RUNTIME_API", server.address());
+        env.put("AWS_LAMBDA_RUNTIME_API", api.address());
         env.put("_HANDLER", runtime.equals("python") ? "lambda_function.handler" : "index.handler");
         env.put("AWS_EXECUTION_ENV", runtime.equals("python") ? "AWS_Lambda_python3.12" : "AWS_Lambda_nodejs20.x");
         env.put("AWS_LAMBDA_FUNCTION_NAME", "trace-test");

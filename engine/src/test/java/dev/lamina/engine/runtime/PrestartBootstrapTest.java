@@ -3,7 +3,6 @@ package dev.lamina.engine.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.lamina.engine.runtimeapi.RuntimeApiServer;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -57,11 +56,10 @@ class PrestartBootstrapTest {
     @TempDir
     Path dir;
 
-    private final QueuedRuntimeApi api = new QueuedRuntimeApi("prestart-test");
+    private final QueuedRuntimeApi api = QueuedRuntimeApi.serving("prestart-test");
     /** The last response, as text. */
     private String lastBody;
 
-    private RuntimeApiServer server;
     private Process process;
 
     @AfterEach
@@ -69,9 +67,7 @@ class PrestartBootstrapTest {
         if (process != null) {
             process.destroyForcibly();
         }
-        if (server != null) {
-            server.close();
-        }
+        api.close();
     }
 
     @ParameterizedTest
@@ -82,7 +78,6 @@ class PrestartBootstrapTest {
         Files.writeString(
                 task.resolve(runtime.equals("python") ? "lambda_function.py" : "index.mjs"),
                 runtime.equals("python") ? PYTHON_HANDLER : NODE_HANDLER);
-        server = new RuntimeApiServer(api);
         Map<String, String> generic = genericEnvironment(runtime, task);
         Map<String, String> function = functionEnvironment(runtime, generic);
 
@@ -133,7 +128,6 @@ class PrestartBootstrapTest {
     void a_pre_started_bootstrap_exits_quietly_when_stdin_ends_without_data(String runtime) throws Exception {
         Path interpreter = interpreter(runtime);
         Path task = Files.createDirectories(dir.resolve("task"));
-        server = new RuntimeApiServer(api);
         Map<String, String> env = new LinkedHashMap<>(genericEnvironment(runtime, task));
         env.put("LAMINA_PRESTART", "1");
         process = start(runtime, interpreter, task, env, true);
@@ -174,7 +168,7 @@ class PrestartBootstrapTest {
         env.put("TZ", ":UTC");
         env.put("LAMBDA_TASK_ROOT", task.toString());
         env.put("LAMBDA_RUNTIME_DIR", runtimeDir);
-        env.put("AWS_LAMBDA_RUNTIME_API", server.address());
+        env.put("AWS_LAMBDA_RUNTIME_API", api.address());
         return env;
     }
 

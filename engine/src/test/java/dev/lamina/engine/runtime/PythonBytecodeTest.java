@@ -3,7 +3,6 @@ package dev.lamina.engine.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.lamina.engine.runtimeapi.RuntimeApiServer;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +39,6 @@ class PythonBytecodeTest {
     /** A fresh API and server per run: a /next of the previous run's runtime, still waiting, must not take an event. */
     private QueuedRuntimeApi api;
 
-    private RuntimeApiServer server;
     private Process process;
 
     @AfterEach
@@ -48,8 +46,8 @@ class PythonBytecodeTest {
         if (process != null) {
             process.destroyForcibly();
         }
-        if (server != null) {
-            server.close();
+        if (api != null) {
+            api.close();
         }
     }
 
@@ -96,11 +94,10 @@ class PythonBytecodeTest {
 
     /** Starts the bootstrap of {@code runtimeDir}, invokes it once and once failing; {ok: ..., error: ...}. */
     private JsonNode run(Path interpreter, Path runtimeDir) throws Exception {
-        if (server != null) {
-            server.close();
+        if (api != null) {
+            api.close();
         }
-        api = new QueuedRuntimeApi("bytecode-test");
-        server = new RuntimeApiServer(api);
+        api = QueuedRuntimeApi.serving("bytecode-test");
         Path task = Files.createDirectories(dir.resolve("task"));
         Files.writeString(task.resolve("lambda_function.py"), HANDLER);
         ProcessBuilder builder = new ProcessBuilder(
@@ -117,7 +114,7 @@ class PythonBytecodeTest {
         env.put("PATH", "/usr/local/bin:/usr/bin/:/bin");
         env.put("LANG", "en_US.UTF-8");
         env.put("LAMBDA_TASK_ROOT", task.toString());
-        env.put("AWS_LAMBDA_RUNTIME_API", server.address());
+        env.put("AWS_LAMBDA_RUNTIME_API", api.address());
         env.put("_HANDLER", "lambda_function.handler");
         env.put("AWS_EXECUTION_ENV", "AWS_Lambda_python3.12");
         process = builder.start();

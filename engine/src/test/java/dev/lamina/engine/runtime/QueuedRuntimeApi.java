@@ -2,7 +2,10 @@ package dev.lamina.engine.runtime;
 
 import dev.lamina.engine.runtimeapi.Response;
 import dev.lamina.engine.runtimeapi.RuntimeApi;
+import dev.lamina.engine.runtimeapi.RuntimeApiServer;
 import dev.lamina.engine.runtimeapi.WaitingNext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The Runtime API for tests of a bootstrap on its own: {@code GET /next} serves queued events (a waiting one blocks
  * the connection's thread for up to a minute), and whatever the runtime posts (a response, an error, an init error)
- * is recorded as its answer.
+ * is recorded as its answer. It serves on a {@link RuntimeApiServer} of its own.
  */
-final class QueuedRuntimeApi implements RuntimeApi {
+final class QueuedRuntimeApi implements RuntimeApi, AutoCloseable {
 
     private record Event(byte[] body, String traceId) {}
 
@@ -28,8 +31,31 @@ final class QueuedRuntimeApi implements RuntimeApi {
     /** {@code GET /next} requests since the last {@link #newProcess}. */
     volatile int nexts;
 
-    QueuedRuntimeApi(String functionName) {
+    private RuntimeApiServer server;
+
+    private QueuedRuntimeApi(String functionName) {
         this.functionArn = "arn:aws:lambda:us-east-1:000000000000:function:" + functionName;
+    }
+
+    /** A new API, serving on its own server, for a function of that name. */
+    static QueuedRuntimeApi serving(String functionName) {
+        QueuedRuntimeApi api = new QueuedRuntimeApi(functionName);
+        try {
+            api.server = new RuntimeApiServer(api);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return api;
+    }
+
+    /** The value for {@code AWS_LAMBDA_RUNTIME_API}. */
+    String address() {
+        return server.address();
+    }
+
+    @Override
+    public void close() {
+        server.close();
     }
 
     /** Queues an event, with a {@code Lambda-Runtime-Trace-Id} unless {@code traceId} is null. */
